@@ -1,0 +1,2 @@
+// The `lora` API: everything pages, workers, data loaders, tests and live cells use.
+export * from "./matrix/index.js";

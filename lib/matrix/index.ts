@@ -1,0 +1,5 @@
+// The matrix module: the Matrix type, element-wise ops and the engine-dispatched matmuls.
+export * from "./matrix.js";
+export * from "./ops.js";
+export * from "./engine.js";
+export {referenceKernels, type MatmulKernels} from "./reference.js";
