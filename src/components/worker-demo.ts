@@ -1,0 +1,12 @@
+// A tiny worker that proves lib runs off the main thread: it receives a size,
+// builds a seeded matrix with lib and answers with its Frobenius norm and the
+// name of the matmul engine in use there.
+import {frobeniusNorm, kernels, matmul, matrix, fillNormal, rng} from "../lib/index.js";
+
+self.onmessage = (event: MessageEvent<{size: number; seed: number}>) => {
+  const {size, seed} = event.data;
+  const a = fillNormal(rng(seed), new Float32Array(size * size), 1);
+  const m = matrix(size, size, a);
+  const product = matmul(m, m); // (n, n) @ (n, n) -> (n, n)
+  self.postMessage({norm: frobeniusNorm(product), engine: kernels().name});
+};

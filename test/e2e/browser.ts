@@ -1,0 +1,97 @@
+// Shared harness for the browser tests: Debian's Chromium driven by playwright-core
+// (never a downloaded browser), a page opened with every console error, page error,
+// failed request and external request recorded, and a screenshot kept on failure.
+import {chromium, type Browser, type Page} from "playwright-core";
+import {access, mkdir} from "node:fs/promises";
+import {join} from "node:path";
+
+/** Where Chromium lives; override with CHROMIUM_PATH. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Fails fast with a clear message when the site has not been built. */
+export async function assertBuilt(): Promise<void> {
+  if (!(await access("dist/index.html").then(() => true, () => false))) {
+    throw new Error("dist/index.html is missing: run `npm run build` before the browser tests");
+  }
+}
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export async function launch(): Promise<Browser> {
+  try {
+    return await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      // Background networking, sync and component updates would try to reach
+      // Google's hosts; this machine refuses them, and they are not the site's requests.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    });
+  } catch (error) {
+    throw new Error(`Could not start Chromium at ${chromiumPath} (install Debian's chromium or set CHROMIUM_PATH): ${(error as Error).message}`);
+  }
+}
+
+/** What went wrong on a page, collected while it loads and runs. */
+export interface PageProblems {
+  consoleErrors: string[];
+  pageErrors: string[];
+  failedRequests: string[];
+  externalRequests: string[];
+}
+
+/** Opens origin+path in a fresh context, recording problems; external requests are blocked and recorded. */
+export async function openPage(browser: Browser, origin: string, path: string): Promise<{page: Page; problems: PageProblems}> {
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  const problems: PageProblems = {consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: []};
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    problems.externalRequests.push(url);
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.pageErrors.push(error.message));
+  page.on("requestfailed", (request) => {
+    if (!problems.externalRequests.includes(request.url())) {
+      problems.failedRequests.push(`${request.url()} (${request.failure()?.errorText})`);
+    }
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.failedRequests.push(`${response.url()} (HTTP ${response.status()})`);
+  });
+  await page.goto(origin + path, {waitUntil: "load"});
+  return {page, problems};
+}
+
+/** Waits until Framework has no cell still loading in the main column. */
+export async function waitForCells(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll("#observablehq-main .observablehq--loading, #observablehq-main observablehq-loading").length === 0, undefined, {timeout});
+  await page.waitForLoadState("networkidle", {timeout});
+}
+
+/** The text of every cell that rendered an error (Framework marks them observablehq--error). */
+export async function cellErrors(page: Page): Promise<string[]> {
+  return page.locator(".observablehq--error").allTextContents();
+}
+
+/** Saves a full-page screenshot under test-results/ (git-ignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join("test-results", "screenshots");
+  await mkdir(dir, {recursive: true});
+  const path = join(dir, `${name.replace(/[^\w-]+/g, "_") || "index"}.png`);
+  await page.screenshot({path, fullPage: true});
+  return path;
+}
+
+/** A readable list of every problem, empty when the page is clean. */
+export function describeProblems(problems: PageProblems, errors: string[]): string[] {
+  return [
+    ...problems.consoleErrors.map((e) => `console error: ${e}`),
+    ...problems.pageErrors.map((e) => `page error: ${e}`),
+    ...problems.failedRequests.map((e) => `failed request: ${e}`),
+    ...problems.externalRequests.map((e) => `external request (the site must stay on its own origin): ${e}`),
+    ...errors.map((e) => `cell error (observablehq--error): ${e}`)
+  ];
+}

@@ -1,0 +1,53 @@
+// Every page in the config loads in real Chromium with no console error, no page
+// error, no failed or external request, no cell error, and its main content rendered.
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {readdir} from "node:fs/promises";
+import type {Browser} from "playwright-core";
+import type {Server} from "node:http";
+import {assertBuilt, cellErrors, describeProblems, launch, openPage, screenshot, waitForCells} from "./browser.ts";
+import {configuredPages} from "./pages.ts";
+import {serve} from "./serve.ts";
+
+let browser: Browser;
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  await assertBuilt();
+  ({server, origin} = await serve("dist"));
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe("every configured page", () => {
+  test("dist/ has exactly the configured pages (a page missing from the config would go untested)", async () => {
+    const built = (await readdir("dist", {recursive: true}))
+      .filter((file) => file.endsWith(".html") && !file.startsWith("_"))
+      .map((file) => "/" + file.replace(/\.html$/, "").replace(/(^|\/)index$/, ""))
+      .sort();
+    const configured = configuredPages().map((p) => p.path.replace(/\/index$/, "/").replace(/\/$/, "") || "/").map((p) => (p === "/" ? "/" : p)).sort();
+    expect(built.map((p) => p.replace(/\/$/, "") || "/")).toEqual(configured);
+  });
+
+  for (const {name, path} of configuredPages()) {
+    test(`${name} (${path}) loads cleanly`, async () => {
+      const {page, problems} = await openPage(browser, origin, path);
+      try {
+        await waitForCells(page);
+        const messages = describeProblems(problems, await cellErrors(page));
+        const heading = await page.locator("#observablehq-main h1").first().textContent({timeout: 5_000}).catch(() => null);
+        if (!heading?.trim()) messages.push("no <h1> rendered in #observablehq-main");
+        const text = (await page.locator("#observablehq-main").textContent()) ?? "";
+        if (text.trim().length < 200) messages.push(`main content is nearly empty (${text.trim().length} characters)`);
+        const shot = messages.length ? await screenshot(page, `page-${path}`) : "";
+        expect(messages, `page ${path} (${name}) has problems; screenshot: ${shot}`).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+});
