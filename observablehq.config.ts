@@ -3,6 +3,8 @@
 export default {
   title: "LoRA, explained and runnable",
   root: "src",
+  // SITE_OUTPUT lets parallel builds (several people, one machine) use their own folders.
+  output: process.env.SITE_OUTPUT ?? "dist",
   pages: [
     {name: "Pocket reference", path: "/"}
   ],

@@ -4,11 +4,13 @@
 import {readdir, readFile} from "node:fs/promises";
 import {join} from "node:path";
 
+const dist = process.env.SITE_OUTPUT ?? "dist";
+
 const problems = [];
-const files = (await readdir("dist", {recursive: true}).catch(() => [])).filter((f) => f.endsWith(".html"));
+const files = (await readdir(dist, {recursive: true}).catch(() => [])).filter((f) => f.endsWith(".html"));
 if (files.length === 0) problems.push("no pages were built (dist/ has no .html)");
 for (const file of files) {
-  const html = await readFile(join("dist", file), "utf8");
+  const html = await readFile(join(dist, file), "utf8");
   for (const match of html.matchAll(/<[^>]*class="[^"]*observablehq--error[^"]*"[^>]*>([^<]*)/g)) {
     problems.push(`${file}: a cell failed to build (observablehq--error): ${match[1].trim() || match[0]}`);
   }
@@ -22,15 +24,15 @@ for (const file of files) {
 // Framework rewrites every import it can resolve to a local path; a bare specifier
 // left behind means a package that is not installed (the browser cannot load it).
 const bare = /(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s+)["']([^"'./][^"':]*)["']/g;
-const modules = (await readdir("dist/_import", {recursive: true}).catch(() => [])).filter((f) => f.endsWith(".js")).map((f) => join("_import", f));
+const modules = (await readdir(join(dist, "_import"), {recursive: true}).catch(() => [])).filter((f) => f.endsWith(".js")).map((f) => join("_import", f));
 for (const file of [...files, ...modules]) {
-  const text = await readFile(join("dist", file), "utf8");
+  const text = await readFile(join(dist, file), "utf8");
   for (const match of text.matchAll(bare)) {
     problems.push(`${file}: import of "${match[1]}" was not resolved (is the package installed and in package.json?)`);
   }
 }
 if (problems.length) {
-  console.error(`check-dist: ${problems.length} problem(s) in dist/:\n- ${problems.join("\n- ")}`);
+  console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n- ${problems.join("\n- ")}`);
   process.exit(1);
 }
 console.log(`check-dist: ${files.length} page(s) clean`);

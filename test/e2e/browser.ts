@@ -8,10 +8,13 @@ import {join} from "node:path";
 /** Where Chromium lives; override with CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** The built site under test; SITE_DIST overrides (matches SITE_OUTPUT at build time). */
+export const distDir = process.env.SITE_DIST ?? process.env.SITE_OUTPUT ?? "dist";
+
 /** Fails fast with a clear message when the site has not been built. */
 export async function assertBuilt(): Promise<void> {
-  if (!(await access("dist/index.html").then(() => true, () => false))) {
-    throw new Error("dist/index.html is missing: run `npm run build` before the browser tests");
+  if (!(await access(`${distDir}/index.html`).then(() => true, () => false))) {
+    throw new Error(`${distDir}/index.html is missing: run \`npm run build\` before the browser tests`);
   }
 }
 

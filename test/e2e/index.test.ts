@@ -3,7 +3,7 @@
 import {afterAll, beforeAll, expect, test} from "vitest";
 import type {Browser} from "playwright-core";
 import type {Server} from "node:http";
-import {assertBuilt, launch, openPage, waitForCells} from "./browser.ts";
+import {assertBuilt, distDir, launch, openPage, waitForCells} from "./browser.ts";
 import {serve} from "./serve.ts";
 
 let browser: Browser;
@@ -12,7 +12,7 @@ let origin: string;
 
 beforeAll(async () => {
   await assertBuilt();
-  ({server, origin} = await serve("dist"));
+  ({server, origin} = await serve(distDir));
   browser = await launch();
 });
 

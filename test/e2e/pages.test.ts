@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {readdir} from "node:fs/promises";
 import type {Browser} from "playwright-core";
 import type {Server} from "node:http";
-import {assertBuilt, cellErrors, describeProblems, launch, openPage, screenshot, waitForCells} from "./browser.ts";
+import {assertBuilt, distDir, cellErrors, describeProblems, launch, openPage, screenshot, waitForCells} from "./browser.ts";
 import {configuredPages} from "./pages.ts";
 import {serve} from "./serve.ts";
 
@@ -14,7 +14,7 @@ let origin: string;
 
 beforeAll(async () => {
   await assertBuilt();
-  ({server, origin} = await serve("dist"));
+  ({server, origin} = await serve(distDir));
   browser = await launch();
 });
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 describe("every configured page", () => {
   test("dist/ has exactly the configured pages (a page missing from the config would go untested)", async () => {
-    const built = (await readdir("dist", {recursive: true}))
+    const built = (await readdir(distDir, {recursive: true}))
       .filter((file) => file.endsWith(".html") && !file.startsWith("_"))
       .map((file) => "/" + file.replace(/\.html$/, "").replace(/(^|\/)index$/, ""))
       .sort();
