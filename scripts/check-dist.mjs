@@ -14,8 +14,10 @@ for (const file of files) {
   for (const match of html.matchAll(/<[^>]*class="[^"]*observablehq--error[^"]*"[^>]*>([^<]*)/g)) {
     problems.push(`${file}: a cell failed to build (observablehq--error): ${match[1].trim() || match[0]}`);
   }
-  for (const match of html.matchAll(/\b(?:src|href)=["']((?:https?:)?\/\/[^"']+)/g)) {
-    problems.push(`${file}: references another origin: ${match[1]}`);
+  // Resources the browser would fetch on load: src= on any element, href= on <link>.
+  // Plain <a href> links to papers are fine: following one is the reader's choice.
+  for (const match of html.matchAll(/<(?:[a-z]+[^>]*\ssrc|link[^>]*\shref)=["']((?:https?:)?\/\/[^"']+)/gi)) {
+    problems.push(`${file}: loads a resource from another origin: ${match[1]}`);
   }
   for (const match of html.matchAll(/\bimport\s*(?:[^"']*from\s*)?["']((?:https?:)?\/\/[^"']+)/g)) {
     problems.push(`${file}: imports from another origin: ${match[1]}`);

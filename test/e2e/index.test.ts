@@ -25,7 +25,7 @@ test("lib runs in a cell, in a worker and in a data loader, with the same result
   const {page} = await openPage(browser, origin, "/");
   await waitForCells(page);
   await expect.poll(() => page.locator("#foundation-status").textContent(), {timeout: 20_000}).toBe("All three agree.");
-  const cells = await page.locator("#observablehq-main table tbody tr").allTextContents();
+  const cells = await page.locator("#foundation-table tbody tr").allTextContents();
   expect(cells).toHaveLength(3);
   // KaTeX rendered real math (not the red error fallback) with its inlined fonts.
   expect(await page.locator(".katex-display").count()).toBeGreaterThan(0);

@@ -1,0 +1,21 @@
+// The works the pages cite, in one place so every page spells them the same way.
+// Each entry is what citeThisPage() lists: authors, year, title, venue, id (arXiv) or url.
+
+/** Hu et al., the LoRA paper: the site's main source. */
+export const lora = {authors: "Hu, E. J., Shen, Y., Wallis, P., Allen-Zhu, Z., Li, Y., Wang, S., Wang, L., & Chen, W.", year: 2022, title: "LoRA: Low-Rank Adaptation of Large Language Models", venue: "ICLR 2022", id: "arXiv:2106.09685"};
+/** Hugging Face PEFT, whose tensor names and shapes the site follows. */
+export const peft = {authors: "Mangrulkar, S., Gugger, S., Debut, L., Belkada, Y., Paul, S., & Bossan, B.", year: 2022, title: "PEFT: State-of-the-art Parameter-Efficient Fine-Tuning methods", url: "https://github.com/huggingface/peft"};
+/** rsLoRA: scaling α/√r. */
+export const rslora = {authors: "Kalajdzievski, D.", year: 2023, title: "A Rank Stabilization Scaling Factor for Fine-Tuning with LoRA", id: "arXiv:2312.03732"};
+/** LoRA+: a larger learning rate for B than for A. */
+export const loraPlus = {authors: "Hayou, S., Ghosh, N., & Yu, B.", year: 2024, title: "LoRA+: Efficient Low Rank Adaptation of Large Models", venue: "ICML 2024", id: "arXiv:2402.12354"};
+/** LoRA learns less and forgets less than full fine-tuning. */
+export const learnsLess = {authors: "Biderman, D., et al.", year: 2024, title: "LoRA Learns Less and Forgets Less", venue: "TMLR", id: "arXiv:2405.09673"};
+/** Intruder dimensions. */
+export const intruder = {authors: "Shuttleworth, R., Andreas, J., Torralba, A., & Sharma, P.", year: 2024, title: "LoRA vs Full Fine-tuning: An Illusion of Equivalence", id: "arXiv:2410.21228"};
+/** QLoRA: LoRA on a 4-bit base model. */
+export const qlora = {authors: "Dettmers, T., Pagnoni, A., Holtzman, A., & Zettlemoyer, L.", year: 2023, title: "QLoRA: Efficient Finetuning of Quantized LLMs", venue: "NeurIPS 2023", id: "arXiv:2305.14314"};
+/** Adapters, the latency baseline of the paper's Table 1. */
+export const adapters = {authors: "Houlsby, N., et al.", year: 2019, title: "Parameter-Efficient Transfer Learning for NLP", venue: "ICML 2019", id: "arXiv:1902.00751"};
+/** Intrinsic dimension of fine-tuning, LoRA's motivation. */
+export const intrinsicDimension = {authors: "Aghajanyan, A., Zettlemoyer, L., & Gupta, S.", year: 2021, title: "Intrinsic Dimensionality Explains the Effectiveness of Language Model Fine-Tuning", venue: "ACL 2021", id: "arXiv:2012.13255"};
