@@ -2,4 +2,5 @@
 export * from "./matrix.js";
 export * from "./ops.js";
 export * from "./engine.js";
-export {referenceKernels, type MatmulKernels} from "./reference.js";
+export {referenceKernels, checkInner, type MatmulKernels} from "./reference.js";
+export * from "./wasm.js";

@@ -16,7 +16,8 @@ export interface MatmulKernels {
   matmulTransA(a: Matrix, b: Matrix, out?: Matrix, accumulate?: boolean): Matrix;
 }
 
-function checkInner(what: string, left: number, right: number, a: Matrix, b: Matrix): void {
+/** Throws a RangeError naming both shapes when a product's inner dimensions differ. */
+export function checkInner(what: string, left: number, right: number, a: Matrix, b: Matrix): void {
   if (left !== right) {
     throw new RangeError(`${what}: inner dimensions differ (${a.rows}×${a.cols} and ${b.rows}×${b.cols})`);
   }

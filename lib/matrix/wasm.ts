@@ -1,0 +1,80 @@
+// The fast matmul engine: WebAssembly SIMD kernels (lib/wasm/assembly) behind the
+// same `MatmulKernels` interface as the reference path, so layers never know
+// which one runs. Operands are copied into the module's memory, multiplied there
+// and the product copied back: the kernels pack both operands anyway, and a copy
+// is a memcpy, a few percent of a 64×256×256 product (see bench/matmul.ts).
+import {kernelsModule, workspace} from "../wasm/module.js";
+import {type Matrix, output} from "./matrix.js";
+import {type MatmulKernels, checkInner, referenceKernels} from "./reference.js";
+import {setKernels} from "./engine.js";
+
+type Product = "matmul" | "matmulTransB" | "matmulTransA";
+
+const TILE_ROWS = 4; // must match lib/wasm/assembly/matmul.ts
+const TILE_COLS = 8;
+
+// c (m×n) = product of a and b (shapes already checked), via the module.
+function multiply(product: Product, a: Matrix, b: Matrix, c: Matrix, m: number, k: number, n: number, accumulate: boolean): void {
+  if (!kernelsModule || !workspace) throw new Error("WebAssembly SIMD kernels are unavailable");
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!accumulate) c.data.fill(0); // an empty sum
+    return;
+  }
+  // Packed panels are zero-padded to whole 4-row and 8-column tiles.
+  const packedALength = Math.ceil(m / TILE_ROWS) * TILE_ROWS * k;
+  const packedBLength = Math.ceil(n / TILE_COLS) * TILE_COLS * k;
+  const [aAt, bAt, cAt, packedAAt, packedBAt] = workspace.reserve(a.data.length, b.data.length, m * n, packedALength, packedBLength);
+  const memory = workspace.view();
+  memory.set(a.data, aAt);
+  memory.set(b.data, bAt);
+  if (accumulate) memory.set(c.data, cAt);
+  kernelsModule[product](aAt * 4, bAt * 4, cAt * 4, packedAAt * 4, packedBAt * 4, m, k, n, accumulate);
+  c.data.set(memory.subarray(cAt, cAt + m * n));
+}
+
+function createKernels(): MatmulKernels | null {
+  if (!kernelsModule) return null;
+  return {
+    name: "wasm-simd",
+
+    matmul(a, b, out, accumulate = false) {
+      checkInner("matmul", a.cols, b.rows, a, b);
+      const m = a.rows, k = a.cols, n = b.cols;
+      const c = output("matmul", m, n, out);
+      multiply("matmul", a, b, c, m, k, n, accumulate); // (m×k)·(k×n) -> (m×n)
+      return c;
+    },
+
+    matmulTransB(a, b, out, accumulate = false) {
+      checkInner("matmulTransB", a.cols, b.cols, a, b);
+      const m = a.rows, k = a.cols, n = b.rows;
+      const c = output("matmulTransB", m, n, out);
+      multiply("matmulTransB", a, b, c, m, k, n, accumulate); // (m×k)·(n×k)ᵀ -> (m×n)
+      return c;
+    },
+
+    matmulTransA(a, b, out, accumulate = false) {
+      checkInner("matmulTransA", a.rows, b.rows, a, b);
+      const k = a.rows, m = a.cols, n = b.cols;
+      const c = output("matmulTransA", m, n, out);
+      multiply("matmulTransA", a, b, c, m, k, n, accumulate); // (k×m)ᵀ·(k×n) -> (m×n)
+      return c;
+    }
+  };
+}
+
+/** The WebAssembly SIMD kernels ("wasm-simd"), or null where WebAssembly or SIMD is missing. */
+export const wasmKernels: MatmulKernels | null = createKernels();
+
+/**
+ * Installs the WebAssembly kernels for every matmul; returns whether it could.
+ * Without them the reference TypeScript kernels ("typescript") stay in place.
+ */
+export function useFastKernels(): boolean {
+  setKernels(wasmKernels ?? referenceKernels);
+  return wasmKernels !== null;
+}
+
+// The same module's vectorised Adam and axpy on Float32Arrays (for lib/optim).
+export {adamUpdateWasm, axpyWasm, type AdamConstants} from "../wasm/optim.js";

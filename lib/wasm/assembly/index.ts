@@ -1,0 +1,5 @@
+// Entry point of the WebAssembly module (built by scripts/build-wasm.mjs into
+// lib/wasm/generated/kernels.ts). No runtime, no GC: every function takes byte
+// offsets into linear memory that the JS side (lib/wasm/module.ts) lays out.
+export {heapBase, matmul, matmulTransB, matmulTransA} from "./matmul";
+export {adam, axpy} from "./optim";

@@ -1,0 +1,169 @@
+// Float32 matrix products with 128-bit SIMD, compiled by AssemblyScript.
+//
+// Design (GotoBLAS-style, sized for one core's 16 xmm registers): both operands
+// are first *packed* into panels, then one 4×8 register tile walks the shared
+// dimension k. A panel is a strip of 4 rows of A (or 8 columns of B) stored
+// step-major, panel[p·W + lane], so the tile reads both operands contiguously
+// and the three products differ only in how they pack:
+//   matmul        a (m×k) · b (k×n):  A lanes are rows (transposing pack), B lanes columns (copy)
+//   matmulTransB  a (m×k) · bᵀ, b (n×k): both packs transpose
+//   matmulTransA  aᵀ · b, a (k×m), b (k×n): both packs copy
+// Packing is a copy, O(k·(m+n)), against O(m·k·n) multiply-adds; panels are
+// zero-padded to 4 or 8 lanes, so edge tiles compute garbage-free zeros and only
+// the store is cut to the valid rows and columns.
+//
+// Pointers are byte offsets into linear memory, laid out by the JS side.
+
+/** Rows of C computed per tile (one broadcast of A each). */
+const TILE_ROWS: i32 = 4;
+/** Columns of C computed per tile (two f32x4 vectors of B). */
+const TILE_COLS: i32 = 8;
+
+// Where edge tiles spill their 4×8 accumulators before a cut-down scalar store.
+const edgeTile: usize = memory.data(TILE_ROWS * TILE_COLS * 4, 16);
+
+/** Start of free memory after static data: the JS side lays out operands from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Packs `lanes` lanes whose elements for one step are adjacent in memory:
+// element (p, lane) at src[p·ld + lane]. Rows of b (k×n), or of aᵀ's source (k×m).
+function packCopy(src: usize, ld: i32, lanes: i32, k: i32, width: i32, dst: usize): void {
+  for (let first = 0; first < lanes; first += width) {
+    const count = min(width, lanes - first);
+    for (let p = 0; p < k; p++) {
+      const from = src + (<usize>(p * ld + first) << 2);
+      const to = dst + (<usize>(p * width) << 2);
+      if (count == width) {
+        for (let v = 0; v < width; v += 4) v128.store(to + (<usize>v << 2), v128.load(from + (<usize>v << 2)));
+      } else {
+        for (let t = 0; t < width; t++) store<f32>(to + (<usize>t << 2), t < count ? load<f32>(from + (<usize>t << 2)) : 0);
+      }
+    }
+    dst += <usize>(width * k) << 2;
+  }
+}
+
+// Packs `lanes` lanes whose steps are adjacent in memory: element (p, lane) at
+// src[lane·ld + p]. Rows of a (m×k) or of b (n×k) in matmulTransB. Full panels
+// move 4 steps × 4 lanes at a time through a 4×4 shuffle transpose.
+function packTranspose(src: usize, ld: i32, lanes: i32, k: i32, width: i32, dst: usize): void {
+  const row = <usize>ld << 2;
+  for (let first = 0; first < lanes; first += width) {
+    const count = min(width, lanes - first);
+    let p = 0;
+    if (count == width) {
+      for (; p + 4 <= k; p += 4) {
+        for (let group = 0; group < width; group += 4) {
+          const from = src + (<usize>((first + group) * ld + p) << 2);
+          const r0 = v128.load(from), r1 = v128.load(from + row);
+          const r2 = v128.load(from + 2 * row), r3 = v128.load(from + 3 * row);
+          const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const to = dst + (<usize>(p * width + group) << 2);
+          const step = <usize>width << 2;
+          v128.store(to, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+          v128.store(to + step, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+          v128.store(to + 2 * step, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+          v128.store(to + 3 * step, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+        }
+      }
+    }
+    // Leftover steps, and partial panels (zero-padded lanes), one value at a time.
+    for (; p < k; p++) {
+      const to = dst + (<usize>(p * width) << 2);
+      for (let t = 0; t < width; t++) {
+        store<f32>(to + (<usize>t << 2), t < count ? load<f32>(src + (<usize>((first + t) * ld + p) << 2)) : 0);
+      }
+    }
+    dst += <usize>(width * k) << 2;
+  }
+}
+
+// One 4×8 tile of C (row stride ldc floats) = packed A panel · packed B panel,
+// over k steps; stores `rows`×`cols` of it, adding into C when `accumulate`.
+// Twelve live vectors (8 sums, 2 of B, 1 of A, 1 product) fit 16 xmm registers.
+// @ts-ignore: decorator
+@inline
+function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a += 16;
+    b += 32;
+  }
+  const row = <usize>ldc << 2;
+  if (rows == TILE_ROWS && cols == TILE_COLS) {
+    if (accumulate) {
+      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c + row)); c11 = f32x4.add(c11, v128.load(c + row, 16));
+      c20 = f32x4.add(c20, v128.load(c + 2 * row)); c21 = f32x4.add(c21, v128.load(c + 2 * row, 16));
+      c30 = f32x4.add(c30, v128.load(c + 3 * row)); c31 = f32x4.add(c31, v128.load(c + 3 * row, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + row, c10); v128.store(c + row, c11, 16);
+    v128.store(c + 2 * row, c20); v128.store(c + 2 * row, c21, 16);
+    v128.store(c + 3 * row, c30); v128.store(c + 3 * row, c31, 16);
+    return;
+  }
+  // Edge tile: spill, then store only the rows and columns that exist.
+  v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
+  v128.store(edgeTile, c10, 32); v128.store(edgeTile, c11, 48);
+  v128.store(edgeTile, c20, 64); v128.store(edgeTile, c21, 80);
+  v128.store(edgeTile, c30, 96); v128.store(edgeTile, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const to = c + (<usize>(r * ldc + j) << 2);
+      const value = load<f32>(edgeTile + (<usize>(r * TILE_COLS + j) << 2));
+      store<f32>(to, accumulate ? load<f32>(to) + value : value);
+    }
+  }
+}
+
+// C (m×n) = packed A panels (⌈m/4⌉ of 4×k) · packed B panels (⌈n/8⌉ of k×8).
+// B's panel is the outer loop so it (k·32 bytes, 8 KB at k = 256) stays in L1
+// while A's panels stream past it.
+function multiplyPanels(packedA: usize, packedB: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  for (let j = 0; j < n; j += TILE_COLS) {
+    const panelB = packedB + (<usize>(j * k) << 2);
+    for (let i = 0; i < m; i += TILE_ROWS) {
+      const panelA = packedA + (<usize>(i * k) << 2);
+      const corner = c + (<usize>(i * n + j) << 2);
+      tile(panelA, panelB, k, corner, n, min(TILE_ROWS, m - i), min(TILE_COLS, n - j), accumulate);
+    }
+  }
+}
+
+/** c (m×n) = a (m×k) · b (k×n), or += with accumulate; packedA/packedB are scratch. */
+export function matmul(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  packTranspose(a, k, m, k, TILE_ROWS, packedA);
+  packCopy(b, n, n, k, TILE_COLS, packedB);
+  multiplyPanels(packedA, packedB, c, m, k, n, accumulate);
+}
+
+/** c (m×n) = a (m×k) · bᵀ with b (n×k), or += with accumulate. */
+export function matmulTransB(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  packTranspose(a, k, m, k, TILE_ROWS, packedA);
+  packTranspose(b, k, n, k, TILE_COLS, packedB);
+  multiplyPanels(packedA, packedB, c, m, k, n, accumulate);
+}
+
+/** c (m×n) = aᵀ · b with a (k×m), b (k×n), or += with accumulate. */
+export function matmulTransA(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  packCopy(a, m, m, k, TILE_ROWS, packedA);
+  packCopy(b, n, n, k, TILE_COLS, packedB);
+  multiplyPanels(packedA, packedB, c, m, k, n, accumulate);
+}
