@@ -1,0 +1,12 @@
+// Layers, LoRA and model accounting.
+export * from "./parameter.js";
+export * from "./module.js";
+export * from "./linear.js";
+export * from "./activations.js";
+export * from "./embedding.js";
+export * from "./loss.js";
+export * from "./sequential.js";
+export * from "./lora.js";
+export * from "./inject.js";
+export * from "./count.js";
+export {checkRange, checkPositive, checkNonNegative, checkInteger} from "./check.js";
