@@ -11,3 +11,4 @@ import {useFastKernels} from "./matrix/index.js";
 // tens of times faster than the TypeScript ones; without WebAssembly SIMD it keeps the TS path.
 useFastKernels();
 export * from "./savings.js";
+export * from "./experiments/index.js";

@@ -1,0 +1,9 @@
+// Build-time run of the "Intrinsic rank" experiment at its default settings: the
+// same seeded code the page's worker runs (lib/experiments/rank.ts), so the page
+// shows these results at once and a live run with the defaults reproduces them.
+import {defaultRankSettings, runRankExperiment} from "../../lib/index.js";
+
+const results = runRankExperiment(defaultRankSettings);
+// Five significant digits are more than any chart or table shows, and keep the file small.
+const compact = (_key: string, value: unknown) => (typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value);
+process.stdout.write(JSON.stringify(results, compact));
