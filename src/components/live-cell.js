@@ -1,0 +1,144 @@
+// A live cell: an editor holding a cell's code, Run / Stop / Reset / Copy link, and
+// the output of the code run in a sandboxed Web Worker with lib in scope as `lora`.
+//   display(LiveCell({id: "merge", title: "ΔW and the merge", code: `return 1 + 1;`}, {invalidation}));
+// The reader's edits are kept per page and cell id in localStorage, so ids must be
+// unique on the page and never change. Code from a link is shown but never run
+// until the reader presses Run. Nothing runs on load unless `autorun` is set.
+import {createEditor, setCode} from "./live-cell-editor.js";
+import {renderMessage} from "./live-cell-output.js";
+import {runCell} from "./live-cell-runner.js";
+import {cellLink, loadEdit, pagePath, saveEdit, storageKey, takeLinkedCode} from "./live-cell-store.js";
+import {addLiveCellStyle} from "./live-cell-style.js";
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(1) + " s";
+
+/**
+ * A live cell for `code` (its original), stored under `id` (letters, digits, "-").
+ * Options: timeLimit in seconds (default 10, the reader can change it), autorun
+ * (run the original code on load; default false), invalidation (a promise: stop on it).
+ * The element's `value` is the code now in the editor.
+ */
+export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = false, invalidation} = {}) {
+  if (!/^[\w-]+$/.test(id ?? "")) throw new Error(`LiveCell: id must be letters, digits, "-" or "_", got ${JSON.stringify(id)}`);
+  addLiveCellStyle();
+  const original = code.trim();
+  const key = storageKey(pagePath(), id);
+  const linked = takeLinkedCode(id);
+  let current = linked ?? loadEdit(key) ?? original;
+  let run = null; // the run in progress: {stop, done}
+  let countdown;
+
+  const status = element("span", {class: "live-cell-status", role: "status"});
+  const limitInput = element("input", {type: "number", min: 1, max: 600, step: 1, value: timeLimit, "aria-label": "time limit in seconds"});
+  const runButton = element("button", {class: "live-cell-run", title: "Run (Shift+Enter)", onclick: () => start()}, "Run");
+  const stopButton = element("button", {class: "live-cell-stop", disabled: "", onclick: () => run?.stop()}, "Stop");
+  const resetButton = element("button", {class: "live-cell-reset", onclick: () => (confirmBar.hidden = false, confirmBar.querySelector("button").focus())}, "Reset");
+  const edited = element("span", {class: "live-cell-edited"}, "edited — ", resetButton);
+  const copyButton = element("button", {class: "live-cell-copy", onclick: () => copyLink()}, "Copy link");
+  const confirmBar = element("div", {class: "live-cell-bar live-cell-confirm", role: "alertdialog", "aria-label": "Discard your edits?"},
+    "Discard your edits and restore the original code?",
+    element("button", {class: "live-cell-confirm-reset", onclick: () => reset()}, "Discard edits"),
+    element("button", {onclick: () => (confirmBar.hidden = true)}, "Keep them"));
+  const linkNotice = element("div", {class: "live-cell-bar live-cell-link-notice"},
+    "Code from a link — press Run to execute it.",
+    element("button", {onclick: () => (setCode(view, loadEdit(key) ?? original), linkNotice.hidden = true)}, "Discard it"));
+  const linkField = element("input", {readonly: "", "aria-label": "link to this cell's code", onfocus: (event) => event.target.select()});
+  const linkBar = element("div", {class: "live-cell-bar live-cell-share"}, element("span", {class: "live-cell-share-status"}), linkField);
+  const output = element("div", {class: "live-cell-output"}, element("div", {class: "live-cell-hint"}, "Press Run (or Shift+Enter in the editor) to run this code."));
+  const editorParent = element("div", {class: "live-cell-editor"});
+  confirmBar.hidden = linkBar.hidden = true;
+  linkNotice.hidden = linked === null;
+
+  const root = element("section", {class: "live-cell", id: `cell-${id}`, "data-cell-id": id},
+    title ? element("div", {class: "live-cell-title"}, title) : "",
+    linkNotice, editorParent,
+    element("div", {class: "live-cell-toolbar"}, runButton, stopButton, status,
+      element("label", {class: "live-cell-limit"}, "limit ", limitInput, " s"),
+      element("span", {class: "live-cell-spacer"}), edited, copyButton),
+    confirmBar, linkBar, output);
+
+  const view = createEditor(editorParent, current, {
+    label: `Code of the live cell${title ? ` “${title}”` : ""}; Shift+Enter runs it`,
+    onRun: () => start(),
+    onChange: (code) => {
+      current = code;
+      saveEdit(key, code, original);
+      showEdited();
+    }
+  });
+  const showEdited = () => (edited.hidden = current === original);
+  Object.defineProperty(root, "value", {get: () => current}); // the code in the editor, as inputs expose .value
+  showEdited();
+
+  function start() {
+    run?.stop();
+    const code = current;
+    const limit = Math.max(1, Number(limitInput.value) || timeLimit) * 1000;
+    if (!linkNotice.hidden) saveEdit(key, code, original); // running linked code adopts it, so a reload keeps it
+    linkNotice.hidden = true;
+    output.replaceChildren();
+    runButton.textContent = "Run again";
+    stopButton.disabled = false;
+    status.textContent = "Starting…";
+    const show = (message) => {
+      let node;
+      try {
+        node = renderMessage(message, {code, width: output.clientWidth || 640});
+      } catch (error) {
+        node = renderMessage({type: "error", name: error.name, message: `could not draw this output: ${error.message}`}, {code});
+      }
+      if (node) output.append(node);
+    };
+    const thisRun = (run = runCell(code, {timeLimit: limit, onMessage: show, onStart: (startedAt) => {
+      clearInterval(countdown);
+      const tick = () => (status.textContent = `Running… ${seconds(performance.now() - startedAt)} of ${seconds(limit)}`);
+      tick();
+      countdown = setInterval(tick, 100);
+    }}));
+    thisRun.done.then(({outcome, detail, elapsed}) => {
+      if (run !== thisRun) return; // a newer run replaced this one
+      clearInterval(countdown);
+      run = null;
+      stopButton.disabled = true;
+      status.textContent = {
+        done: `Done in ${seconds(elapsed)}.`,
+        stopped: `Stopped after ${seconds(elapsed)}.`,
+        timeout: `Stopped: the ${seconds(limit)} time limit ran out (raise it beside Run).`,
+        crashed: `The sandbox failed: ${detail}.`
+      }[outcome];
+    });
+  }
+
+  function reset() {
+    confirmBar.hidden = true;
+    setCode(view, original);
+    saveEdit(key, original, original);
+    view.focus();
+  }
+
+  async function copyLink() {
+    const link = cellLink(id, current);
+    linkField.value = link;
+    linkBar.hidden = false;
+    const copied = await navigator.clipboard?.writeText(link).then(() => true, () => false);
+    linkBar.querySelector(".live-cell-share-status").textContent = copied ? "Link copied:" : "Copy this link:";
+    if (!copied) linkField.focus();
+  }
+
+  invalidation?.then(() => {
+    run?.stop();
+    view.destroy();
+  });
+  if (autorun && linked === null && current === original) start();
+  return root;
+}
