@@ -10,6 +10,8 @@ export default {
     {name: "The math", path: "/math"},
     {name: "Parameter savings", path: "/savings"},
     {name: "Intrinsic rank", path: "/intrinsic-rank"},
+    {name: "Fine-tune lab", path: "/lab"},
+    {name: "Playground", path: "/playground"}
   ],
   // Light and dark themes that follow the reader's system setting.
   theme: ["air", "near-midnight"],

@@ -12,3 +12,4 @@ import {useFastKernels} from "./matrix/index.js";
 useFastKernels();
 export * from "./savings.js";
 export * from "./experiments/index.js";
+export * from "./tasks/index.js";

@@ -1,0 +1,149 @@
+// The lab's tasks as plain data (nanoGPT style): every number carries its reason.
+// Data loaders pretrain from `pretrain`, the page and its worker start from
+// `defaults`, and the tests check both, so a change here reaches all of them.
+
+/** How a run adapts the pretrained model. */
+export type Method = "lora" | "full" | "head";
+/** α/r as in the paper, or α/√r as in rsLoRA (arXiv:2312.03732). */
+export type Scaling = "alpha/r" | "alpha/sqrt-r";
+/** How A starts (B is always zero): see lib/nn/lora.ts. */
+export type InitName = "paper" | "peft" | "gaussian";
+/** The lab's tasks. */
+export type TaskId = "digits" | "names";
+
+/** Everything a run depends on, seed included: what the URL stores. */
+export interface LabSetup {
+  task: TaskId;
+  method: Method;
+  rank: number;
+  alpha: number;
+  scaling: Scaling;
+  /** Module names LoRA adapts (PEFT's target_modules). */
+  targets: string[];
+  dropout: number;
+  init: InitName;
+  lr: number;
+  steps: number;
+  batchSize: number;
+  seed: number;
+}
+
+/** A Linear layer LoRA may adapt, with its shape (W is out × in). */
+export interface LayerInfo {
+  name: string;
+  in: number;
+  out: number;
+  role: string;
+}
+
+/** One task: its data, its base model, how it was pretrained and what a run starts from. */
+export interface TaskConfig {
+  id: TaskId;
+  title: string;
+  /** Adaptable Linear layers, input side first; the last is the head. */
+  layers: LayerInfo[];
+  /** The output layer: trained in full by LoRA runs when `newHead` (PEFT's modules_to_save), and the only layer "head only" trains. */
+  head: string;
+  /** The target task has new classes, so the head is re-initialised before fine-tuning. */
+  newHead: boolean;
+  /** Test-set evaluations every this many steps (and at step 0 and the last step). */
+  evalEvery: number;
+  defaults: LabSetup;
+}
+
+/** Digits: pretrain on 0–4, adapt to 5–9 with a new head. */
+export const digits = {
+  id: "digits",
+  title: "Digits: pretrained on 0–4, adapted to 5–9",
+  sourceClasses: [0, 1, 2, 3, 4],
+  // New classes, not a distortion of the old ones: the hidden features of a 0–4
+  // classifier are good strokes detectors but were never asked to tell 5 from 8,
+  // so a new head alone (a linear probe) falls short, and the lesson is how much
+  // of full fine-tuning's gain a few low-rank directions buy back.
+  targetClasses: [5, 6, 7, 8, 9],
+  // 196 → 128 → 64 → 5: big enough that full fine-tuning has ~34k parameters to
+  // move, small enough that a step is well under a millisecond in the browser.
+  sizes: [196, 128, 64, 5],
+  // Low data: 100 labelled digits per new class (500 in all). Few labels is the
+  // regime where fine-tuning choices matter (LoRA paper, Table 16) and it keeps
+  // the page's download small; the test set is all ~1,000 held-out 5–9 digits.
+  targetTrainPerClass: 100,
+  pretrain: {
+    // ~8 epochs of the ~4,000 training digits 0–4: test accuracy ≈ 99%; more steps buy nothing.
+    steps: 2000,
+    batchSize: 128,
+    lr: 2e-3, // Adam; 1e-3 is slower, 1e-2 noisier
+    seed: 2021 // the year of the paper; any seed gives a similar base
+  },
+  layers: [
+    {name: "layers.0", in: 196, out: 128, role: "first hidden layer (pixels → 128)"},
+    {name: "layers.2", in: 128, out: 64, role: "second hidden layer (128 → 64)"},
+    {name: "layers.4", in: 64, out: 5, role: "head (64 → 5 classes)"}
+  ],
+  head: "layers.4",
+  newHead: true,
+  evalEvery: 20,
+  defaults: {
+    task: "digits",
+    method: "lora",
+    // r = 4 on both hidden layers: the paper's finding that adapting more matrices
+    // at low rank beats one matrix at high rank (Table 5), at 14× fewer
+    // trainable parameters than full fine-tuning.
+    rank: 4,
+    alpha: 8, // scaling α/r = 2: lets A·B move fast without touching the learning rate
+    scaling: "alpha/r",
+    targets: ["layers.0", "layers.2"],
+    dropout: 0,
+    init: "peft",
+    lr: 3e-3, // Adam; the same for every method so the comparison is about what is trained
+    steps: 300, // ~40 epochs of 500 digits; about a second in a browser
+    batchSize: 64,
+    seed: 1
+  }
+} as const satisfies TaskConfig & Record<string, unknown>;
+
+/** Names: a character model pretrained on English words, adapted to first names. */
+export const names = {
+  id: "names",
+  title: "Names: an English-words letter model adapted to first names",
+  // Bengio 2003 / makemore: 3 letters of context, 10-d letter embeddings, 128 tanh units.
+  sizes: {vocabulary: 27, context: 3, embedding: 10, hidden: 128},
+  // A seeded 30,000-word sample of the 275k-word list: the model sees enough
+  // English spelling to be a real "pretrained" model in a few seconds of build.
+  pretrainWords: 30_000,
+  pretrain: {steps: 4000, batchSize: 128, lr: 3e-3, seed: 2021},
+  layers: [
+    {name: "hidden", in: 30, out: 128, role: "hidden layer (3 letters × 10 → 128)"},
+    {name: "out", in: 128, out: 27, role: "output layer (128 → 27 letters)"}
+  ],
+  head: "out",
+  newHead: false,
+  evalEvery: 25,
+  defaults: {
+    task: "names",
+    method: "lora",
+    rank: 4,
+    alpha: 8,
+    scaling: "alpha/r",
+    targets: ["hidden", "out"],
+    dropout: 0,
+    init: "peft",
+    lr: 3e-3,
+    steps: 400,
+    batchSize: 64,
+    seed: 1
+  }
+} as const satisfies TaskConfig & Record<string, unknown>;
+
+/** Both tasks by id. */
+export const tasks: Record<TaskId, TaskConfig> = {digits, names} as unknown as Record<TaskId, TaskConfig>;
+
+/** Limits the controls and the URL parser enforce (beyond these a run is slow or meaningless). */
+export const limits = {
+  steps: [1, 5000],
+  batchSize: [1, 1024],
+  lr: [1e-6, 10],
+  alpha: [1e-3, 1024],
+  dropout: [0, 0.9],
+  seed: [0, 2 ** 31 - 1]
+} as const;

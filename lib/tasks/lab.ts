@@ -1,0 +1,270 @@
+// One fine-tuning run of the lab, the same code in the page's worker and in the
+// build-time loader: load the pretrained base, adapt it by the chosen method
+// (LoRA, full fine-tuning or head only), train step by step, then report what the
+// page compares — curves, trainable parameters, optimizer bytes, the merge check
+// and ΔW's singular spectrum. Pacing and cancelation stay with the caller.
+import {type Matrix, argmaxRows, clone, frobeniusNorm, matrix, maxAbsDiff, sub} from "../matrix/index.js";
+import {singularValues} from "../analysis/svd.js";
+import {effectiveRank} from "../analysis/spectrum.js";
+import {adapterBytes, parameterCounts} from "../nn/count.js";
+import {findModule, injectLoRA, loraLayers, mergeLoRA, unmergeLoRA} from "../nn/inject.js";
+import {Linear} from "../nn/linear.js";
+import {LoRALinear} from "../nn/lora.js";
+import type {Module} from "../nn/module.js";
+import {Adam} from "../optim/adam.js";
+import {rng} from "../random.js";
+import {type Dataset, gatherBatch} from "../train/data.js";
+import {evaluate} from "../train/evaluate.js";
+import {Trainer} from "../train/trainer.js";
+import {type LabSetup, type TaskConfig, digits, names, tasks} from "./config.js";
+import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
+import {digitsModel, namesModel} from "./models.js";
+import {sampleFromModel, splitWords, wordWindows} from "./names.js";
+import {validateSetup} from "./setup.js";
+import {type PackedWeights, loadWeights, unpackWeights} from "./weights.js";
+
+/** What a run needs besides its setup: the pretrained weights and the target task's data. */
+export interface TaskAssets {
+  base: PackedWeights;
+  train: Dataset;
+  test: Dataset;
+}
+
+/** Digits assets from the two binary files the loader writes (the 5–9 digits and the 0–4 base). */
+export function digitsAssets(digitsBytes: ArrayBuffer | Uint8Array, weightsBytes: ArrayBuffer | Uint8Array): TaskAssets {
+  const set = decodeDigits(digitsBytes);
+  const classes = digits.targetClasses;
+  return {
+    base: unpackWeights(weightsBytes),
+    train: digitsDataset(selectDigits(set, classes, "train", digits.targetTrainPerClass), classes),
+    test: digitsDataset(selectDigits(set, classes, "test"), classes)
+  };
+}
+
+/** Names assets from the name list (one per line, in split order) and the English-words base. */
+export function namesAssets(namesText: string, weightsBytes: ArrayBuffer | Uint8Array): TaskAssets {
+  const list = namesText.split("\n").filter((w) => w !== "");
+  const {train, test} = splitWords(list);
+  return {base: unpackWeights(weightsBytes), train: wordWindows(train, names.sizes.context), test: wordWindows(test, names.sizes.context)};
+}
+
+/** The base architecture of a task, with fresh (seeded) weights. */
+export function buildModel(task: TaskConfig, seed: number): Module {
+  return task.id === "digits" ? digitsModel(digits.sizes, rng(seed)) : namesModel(names.sizes, rng(seed));
+}
+
+/** One point of the training curve (the mini-batch loss). */
+export interface CurvePoint {
+  step: number;
+  loss: number;
+}
+
+/** A test-set evaluation during the run. */
+export interface EvalPoint {
+  step: number;
+  loss: number;
+  accuracy: number;
+}
+
+/** ΔW's singular values for one layer and what they say. */
+export interface Spectrum {
+  layer: string;
+  /** Singular values of ΔW, largest first. */
+  singular: number[];
+  effectiveRank: number;
+  frobenius: number;
+}
+
+/** Merging LoRA into W0 must not change what the model computes (§4.1). */
+export interface MergeCheck {
+  /** Largest |logit_merged − logit_unmerged| over the test set. */
+  maxAbsLogitDiff: number;
+  /** Test examples whose predicted class is the same either way, and how many there are. */
+  sameArgmax: number;
+  examples: number;
+}
+
+/** What a finished (or stopped) run reports; plain data, so it crosses postMessage and JSON. */
+export interface LabResult {
+  setup: LabSetup;
+  status: "done" | "stopped" | "error";
+  error?: string;
+  curve: CurvePoint[];
+  evals: EvalPoint[];
+  trainable: number;
+  total: number;
+  optimizerBytes: number;
+  /** What a fine-tune must save: its trainable parameters at fp32. */
+  adapterBytes: number;
+  wallMs?: number;
+  merge?: MergeCheck;
+  spectra: Spectrum[];
+  /** Names only: words sampled with the same seed before and after the run. */
+  samples?: {before: string[]; after: string[]};
+}
+
+const sampleSeed = 7;
+const sampleCount = 12;
+// Test evaluations run every few steps; past this many rows they cost more than the steps.
+const maxTestRows = 2500;
+
+/** A run in progress: call `advance()` until `done`, then `result()`. */
+export class LabRun {
+  readonly setup: LabSetup;
+  readonly task: TaskConfig;
+  readonly model: Module;
+  readonly trainer: Trainer;
+  readonly curve: CurvePoint[] = [];
+  readonly evals: EvalPoint[] = [];
+  private readonly test: Dataset;
+  private readonly initial = new Map<string, Matrix>();
+  private readonly samplesBefore?: string[];
+
+  /** Builds the adapted model; throws a RangeError naming the first bad field if the setup is invalid. */
+  constructor(setup: LabSetup, assets: TaskAssets) {
+    const errors = Object.entries(validateSetup(setup));
+    if (errors.length) throw new RangeError(errors.map(([field, message]) => `${field}: ${message}`).join("; "));
+    this.setup = setup;
+    this.task = tasks[setup.task];
+    const random = rng(setup.seed);
+    const model = (this.model = buildModel(this.task, setup.seed));
+    loadWeights(model, assets.base);
+    if (this.task.newHead) replaceHead(model, this.task.head, random);
+    this.test = evenSubset(assets.test, maxTestRows);
+    if (this.task.id === "names") this.samplesBefore = sampleFromModel(model, names.sizes.context, sampleCount, rng(sampleSeed));
+
+    if (setup.method === "lora") {
+      injectLoRA(model, {
+        targetModules: setup.targets,
+        modulesToSave: this.task.newHead ? [this.task.head] : [],
+        rank: setup.rank,
+        alpha: setup.alpha,
+        rsLoRA: setup.scaling === "alpha/sqrt-r",
+        dropout: setup.dropout,
+        init: setup.init
+      }, random);
+    } else if (setup.method === "head") {
+      for (const p of model.parameters()) p.trainable = false;
+      for (const p of findModule(model, this.task.head).parameters()) p.trainable = true;
+    } else {
+      // Full fine-tuning: keep a copy of each weight to measure ΔW = W − W0 afterwards.
+      for (const layer of this.analysedLayers()) this.initial.set(layer, clone((findModule(model, layer) as Linear).weight.value));
+    }
+    const optimizer = new Adam(model.trainableParameters(), {lr: setup.lr});
+    this.trainer = new Trainer({model, optimizer, data: assets.train, batchSize: setup.batchSize, seed: setup.seed});
+    this.evals.push({step: 0, ...this.evaluateTest()});
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.trainer.stepCount;
+  }
+
+  /** True once `setup.steps` steps have run. */
+  get done(): boolean {
+    return this.trainer.stepCount >= this.setup.steps;
+  }
+
+  /** One training step (plus a test evaluation when one is due); throws lib's error if training diverges. */
+  advance(): {point: CurvePoint; evaluation?: EvalPoint} {
+    const {step, loss} = this.trainer.step();
+    const point = {step, loss};
+    this.curve.push(point);
+    if (step % this.task.evalEvery === 0 || step === this.setup.steps) {
+      const evaluation = {step, ...this.evaluateTest()};
+      this.evals.push(evaluation);
+      return {point, evaluation};
+    }
+    return {point};
+  }
+
+  /** Test loss and accuracy of the model as it is now. */
+  evaluateTest(): {loss: number; accuracy: number} {
+    const {loss, accuracy} = evaluate(this.model, this.test);
+    return {loss, accuracy: accuracy ?? NaN};
+  }
+
+  /** The report: counts, curves, spectra, and for LoRA the merge check; evaluates the last step if it was not. */
+  result(status: LabResult["status"] = "done", error?: string): LabResult {
+    const last = this.evals[this.evals.length - 1];
+    if (status !== "error" && this.stepCount > 0 && last.step !== this.stepCount) this.evals.push({step: this.stepCount, ...this.evaluateTest()});
+    const counts = parameterCounts(this.model);
+    const out: LabResult = {
+      setup: this.setup,
+      status,
+      curve: this.curve,
+      evals: this.evals,
+      trainable: counts.trainable,
+      total: counts.total,
+      optimizerBytes: this.trainer.optimizer.stateBytes(),
+      adapterBytes: adapterBytes(this.model).fp32,
+      spectra: status === "error" ? [] : this.spectra()
+    };
+    if (error !== undefined) out.error = error;
+    if (status !== "error" && this.setup.method === "lora") out.merge = this.mergeCheck();
+    if (this.samplesBefore) {
+      out.samples = {before: this.samplesBefore, after: status === "error" ? [] : sampleFromModel(this.model, names.sizes.context, sampleCount, rng(sampleSeed))};
+    }
+    return out;
+  }
+
+  /** Folds every adapter into W0 and compares the test logits with the unmerged model's; leaves it unmerged. */
+  mergeCheck(): MergeCheck {
+    const adapted = this.model.forward(this.test.inputs); // (N, in) -> (N, classes)
+    const unmergedLogits = matrix(adapted.rows, adapted.cols, adapted.data.slice());
+    mergeLoRA(this.model);
+    const mergedLogits = this.model.forward(this.test.inputs);
+    unmergeLoRA(this.model);
+    const a = argmaxRows(unmergedLogits), b = argmaxRows(mergedLogits);
+    let same = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+    return {maxAbsLogitDiff: maxAbsDiff(unmergedLogits, mergedLogits), sameArgmax: same, examples: a.length};
+  }
+
+  /** ΔW's singular values: scaling·B·A for LoRA, W − W0 for full fine-tuning; none for head only (the body does not move). */
+  spectra(): Spectrum[] {
+    const deltas: [string, Matrix][] = [];
+    if (this.setup.method === "lora") {
+      for (const [name, layer] of loraLayers(this.model)) deltas.push([name, layer.deltaW()]);
+    } else if (this.setup.method === "full") {
+      for (const [name, before] of this.initial) deltas.push([name, sub((findModule(this.model, name) as Linear).weight.value, before)]);
+    }
+    return deltas.map(([layer, delta]) => {
+      const singular = Array.from(singularValues(delta));
+      return {layer, singular, effectiveRank: effectiveRank(singular), frobenius: frobeniusNorm(delta)};
+    });
+  }
+
+  /** Layers whose ΔW a full fine-tune reports: every layer LoRA could adapt. */
+  private analysedLayers(): string[] {
+    return this.task.layers.filter((l) => !(this.task.newHead && l.name === this.task.head)).map((l) => l.name);
+  }
+}
+
+/** At most `count` rows spread evenly over the dataset (names are sorted: a prefix would be all A–C). */
+function evenSubset(data: Dataset, count: number): Dataset {
+  const n = data.inputs.rows;
+  if (n <= count) return data;
+  return gatherBatch(data, Array.from({length: count}, (_, i) => Math.floor((i * n) / count)));
+}
+
+/** A new, seeded head in place of the pretrained one (the target task's classes are new). */
+function replaceHead(model: Module, head: string, random: ReturnType<typeof rng>): void {
+  const old = findModule(model, head);
+  if (!(old instanceof Linear) || old instanceof LoRALinear) throw new RangeError(`replaceHead: "${head}" is not a Linear layer`);
+  const dot = head.lastIndexOf(".");
+  const parent = dot < 0 ? model : findModule(model, head.slice(0, dot));
+  parent.setChild(head.slice(dot + 1), new Linear(old.inFeatures, old.outFeatures, random));
+}
+
+/** Runs a whole setup synchronously (the build-time loader's way; the worker paces itself instead). */
+export function runToCompletion(setup: LabSetup, assets: TaskAssets): LabResult {
+  const started = performance.now();
+  const run = new LabRun(setup, assets);
+  try {
+    while (!run.done) run.advance();
+  } catch (error) {
+    return {...run.result("error", (error as Error).message), wallMs: performance.now() - started};
+  }
+  return {...run.result("done"), wallMs: performance.now() - started};
+}

@@ -1,0 +1,34 @@
+// Build-time side of the Fine-tune lab's digits task, in one process so the base
+// is pretrained once: the 5–9 digits the page fine-tunes on (compact uint8), the
+// base MLP pretrained on 0–4 (float32 weights), and the default LoRA / full /
+// head-only runs computed with the same lib the page's worker uses.
+// Members: digits.bin, base.bin, defaults.json (page: FileAttachment("data/lab-digits/…")).
+import "../../lib/index.js"; // installs the WebAssembly matmuls, as in the page
+import {concatDigits, digits, digitsAssets, encodeDigits, packWeights, pretrainDigits, runToCompletion, selectDigits, type Method} from "../../lib/tasks/index.js";
+import {readMnist} from "./lab-sources.js";
+import {tar} from "./lab-tar.js";
+
+const started = performance.now();
+const set = readMnist();
+const base = pretrainDigits(set);
+const pretrainMs = performance.now() - started;
+const weights = packWeights(base.model, {task: "digits", sizes: digits.sizes, classes: digits.sourceClasses, testAccuracy: base.testAccuracy});
+// The page needs only the target task: 100 training digits per new class and every held-out 5–9 digit.
+const pageDigits = encodeDigits(concatDigits([
+  selectDigits(set, digits.targetClasses, "train", digits.targetTrainPerClass),
+  selectDigits(set, digits.targetClasses, "test")
+]));
+const assets = digitsAssets(pageDigits, weights);
+const methods: Method[] = ["lora", "full", "head"];
+const runs = methods.map((method) => runToCompletion({...digits.defaults, targets: [...digits.defaults.targets], method}, assets));
+const defaults = {
+  task: "digits",
+  base: {testAccuracy: base.testAccuracy, testLoss: base.testLoss, trainExamples: base.trainExamples, pretrainMs},
+  runs
+};
+process.stderr.write(`lab-digits: pretrain ${(pretrainMs / 1000).toFixed(1)} s (0–4 test accuracy ${(100 * base.testAccuracy).toFixed(1)}%), total ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(tar([
+  {name: "digits.bin", bytes: pageDigits},
+  {name: "base.bin", bytes: weights},
+  {name: "defaults.json", bytes: new TextEncoder().encode(JSON.stringify(defaults))}
+]));
