@@ -13,3 +13,4 @@ useFastKernels();
 export * from "./savings.js";
 export * from "./experiments/index.js";
 export * from "./tasks/index.js";
+export * from "./adapters/index.js";
