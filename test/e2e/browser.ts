@@ -2,6 +2,8 @@
 // (never a downloaded browser), a page opened with every console error, page error,
 // failed request and external request recorded, and a screenshot kept on failure.
 import {chromium, type Browser, type Page} from "playwright-core";
+import {afterAll, beforeAll} from "vitest";
+import {serve} from "./serve.ts";
 import {access, mkdir} from "node:fs/promises";
 import {join} from "node:path";
 
@@ -16,6 +18,34 @@ export async function assertBuilt(): Promise<void> {
   if (!(await access(`${distDir}/index.html`).then(() => true, () => false))) {
     throw new Error(`${distDir}/index.html is missing: run \`npm run build\` before the browser tests`);
   }
+}
+
+/** The served site and the browser one test file shares. */
+export interface Site {
+  browser: Browser;
+  origin: string;
+}
+
+/**
+ * Registers a test file's hooks: check dist/ is built, serve it on 127.0.0.1 and
+ * start Chromium before the tests; close both after. `ready` receives them.
+ */
+export function useSite(ready: (site: Site) => void): void {
+  let site: (Site & {close: () => void}) | undefined;
+  beforeAll(async () => {
+    await assertBuilt();
+    const {server, origin} = await serve(distDir);
+    const browser = await launch().catch((error) => {
+      server.close();
+      throw error;
+    });
+    site = {browser, origin, close: () => server.close()};
+    ready(site);
+  });
+  afterAll(async () => {
+    await site?.browser.close();
+    site?.close();
+  });
 }
 
 /** Launches headless Chromium with the flags this closed network needs. */

@@ -1,25 +1,12 @@
 // The index page proves the three ways lib reaches the site: a cell, a Web Worker
 // and a build-time data loader compute the same seeded norm.
-import {afterAll, beforeAll, expect, test} from "vitest";
+import {expect, test} from "vitest";
 import type {Browser} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, distDir, launch, openPage, waitForCells} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {openPage, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 test("lib runs in a cell, in a worker and in a data loader, with the same result", async () => {
   const {page} = await openPage(browser, origin, "/");

@@ -2,26 +2,13 @@
 // a live run of the defaults in the Web Worker finds the elbow at the planted k,
 // every φ shown is in [0, 1], Stop ends a run mid-way, and bad settings get a
 // message beside their control instead of a NaN chart.
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {describe, expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, cellErrors, describeProblems, distDir, launch, openPage, screenshot, waitForCells} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 interface Shown {
   source: "build" | "live";

@@ -2,26 +2,13 @@
 // worker and beats chance, the merge check passes, a URL with a seed repeats the
 // same losses in a fresh page load, Stop ends a long run with the page still
 // responsive, and a bad setting is named beside its control instead of running.
-import {afterAll, beforeAll, expect, test} from "vitest";
+import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, cellErrors, describeProblems, distDir, launch, openPage, screenshot, waitForCells} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 const row = (page: Page, id: string) => page.locator(`tr[data-run="${id}"]`);
 

@@ -1,27 +1,14 @@
 // Every page in the config loads in real Chromium with no console error, no page
 // error, no failed or external request, no cell error, and its main content rendered.
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {describe, expect, test} from "vitest";
 import {readdir} from "node:fs/promises";
 import type {Browser} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, distDir, cellErrors, describeProblems, launch, openPage, screenshot, waitForCells} from "./browser.ts";
+import {cellErrors, describeProblems, distDir, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 import {configuredPages} from "./pages.ts";
-import {serve} from "./serve.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 describe("every configured page", () => {
   test("dist/ has exactly the configured pages (a page missing from the config would go untested)", async () => {

@@ -1,27 +1,14 @@
 // The reading pages work, not just load: the math page's sliders drive the counts, an
 // impossible rank is explained (never NaN), the exact example reports equality,
 // equations have citable anchors, and every "Cite this page" block names its own URL.
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {describe, expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, cellErrors, describeProblems, distDir, launch, openPage, waitForCells} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {cellErrors, describeProblems, openPage, useSite, waitForCells} from "./browser.ts";
 import {pageUrl} from "../../src/components/site.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 /** Opens a page, waits for its cells, runs `check`, and fails on any console, network or cell problem. */
 async function onPage(path: string, check: (page: Page) => Promise<void>): Promise<void> {

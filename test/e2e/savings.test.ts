@@ -1,26 +1,13 @@
 // The "Parameter savings" calculator in real Chromium: the paper's counts appear for the
 // presets (Table 4: GPT-3 4.7M at r = 1, 37.7M at r = 8; Table 2: RoBERTa-base 0.3M at
 // r = 8), and bad input shows a message beside the control, never NaN.
-import {afterAll, beforeAll, expect, test} from "vitest";
+import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, cellErrors, describeProblems, distDir, launch, openPage, screenshot, waitForCells} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 const trainable = (page: Page) => page.locator("#trainable-count").textContent();
 
