@@ -11,6 +11,7 @@ export default {
     {name: "Parameter savings", path: "/savings"},
     {name: "Intrinsic rank", path: "/intrinsic-rank"},
     {name: "Fine-tune lab", path: "/lab"},
+    {name: "Adapters", path: "/adapters"},
     {name: "Playground", path: "/playground"}
   ],
   // Light and dark themes that follow the reader's system setting.
