@@ -5,6 +5,7 @@ import {describe, expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
 import {cellErrors, describeProblems, openPage, useSite, waitForCells} from "./browser.ts";
 import {pageUrl} from "../../src/components/site.ts";
+import {configuredPages} from "./pages.ts";
 
 let browser: Browser;
 let origin: string;
@@ -83,7 +84,8 @@ describe("The math (/math)", () => {
 });
 
 describe("Cite this page", () => {
-  for (const path of ["/", "/math"]) {
+  // Every page ends with its citation, the playground included.
+  for (const path of configuredPages().map((page) => page.path)) {
     test(`${path} has BibTeX and APA with its own URL, and a working Copy button`, async () => {
       await onPage(path, async (page) => {
         const bibtex = (await page.locator("pre.cite-bibtex").textContent()) ?? "";
@@ -107,7 +109,8 @@ describe("Pocket reference (/)", () => {
       for (const id of ["the-idea", "notation", "implementation", "performance", "limitations"]) expect(ids).toContain(id);
       expect(ids.at(-1)).toBe("under-the-hood-this-page-runs-live");
       expect(await page.locator("table.notation tbody tr").count()).toBe(6);
-      await expect.poll(() => page.locator("#implementation-check").textContent()).toContain("base layer by 0.");
+      // The layer's live check is now a live cell (run, and its step-0 difference of 0 checked, in page-cells.test.ts).
+      expect(await page.locator("#implementation ~ .observablehq #cell-lora-layer").count()).toBe(1);
       expect(await page.locator("#observablehq-main a[href='./math']").count()).toBeGreaterThan(0);
     });
   });
