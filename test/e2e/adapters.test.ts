@@ -3,29 +3,16 @@
 // grid answer from the worker, the batching timings come back finite, a downloaded
 // adapter uploads back with identical predictions, and corrupted files are refused
 // with the strict reader's message. No NaN anywhere.
-import {afterAll, beforeAll, expect, test} from "vitest";
+import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import type {Server} from "node:http";
 import {mkdtemp, readFile, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {assertBuilt, cellErrors, describeProblems, distDir, launch, openPage, screenshot, waitForCells} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 /** Clicks a download link and saves the file; returns its path and bytes. */
 async function download(page: Page, id: string, dir: string): Promise<{path: string; bytes: Buffer; name: string}> {

@@ -3,29 +3,16 @@
 // (by Stop and by the time limit) without hurting the page, edits survive a reload,
 // Reset asks first, linked code waits for Run, errors carry their line in the cell,
 // and every cell's original code runs cleanly.
-import {afterAll, beforeAll, expect, test} from "vitest";
+import {expect, test} from "vitest";
 import type {Browser, Locator, Page} from "playwright-core";
-import type {Server} from "node:http";
-import {assertBuilt, cellErrors, describeProblems, distDir, launch, openPage, screenshot, waitForCells, type PageProblems} from "./browser.ts";
-import {serve} from "./serve.ts";
+import {cellErrors, describeProblems, openPage, type PageProblems, screenshot, useSite, waitForCells} from "./browser.ts";
 
 const PATH = "/playground";
 const CELLS = ["tour", "merge", "train", "subspace"];
 
 let browser: Browser;
-let server: Server;
 let origin: string;
-
-beforeAll(async () => {
-  await assertBuilt();
-  ({server, origin} = await serve(distDir));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({browser, origin} = site));
 
 /** Opens a page and waits for its cells and editors; closes it after `body`, failing on any page problem. */
 async function withPage(name: string, body: (page: Page) => Promise<void>, url = PATH): Promise<void> {
