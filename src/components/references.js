@@ -19,3 +19,6 @@ export const qlora = {authors: "Dettmers, T., Pagnoni, A., Holtzman, A., & Zettl
 export const adapters = {authors: "Houlsby, N., et al.", year: 2019, title: "Parameter-Efficient Transfer Learning for NLP", venue: "ICML 2019", id: "arXiv:1902.00751"};
 /** Intrinsic dimension of fine-tuning, LoRA's motivation. */
 export const intrinsicDimension = {authors: "Aghajanyan, A., Zettlemoyer, L., & Gupta, S.", year: 2021, title: "Intrinsic Dimensionality Explains the Effectiveness of Language Model Fine-Tuning", venue: "ACL 2021", id: "arXiv:2012.13255"};
+
+/** LoraHub: weighted composition of adapters, the blend on the Adapters page. */
+export const loraHub = {authors: "Huang, C., Liu, Q., Lin, B. Y., Pang, T., Du, C., & Lin, M.", year: 2023, title: "LoraHub: Efficient Cross-Task Generalization via Dynamic LoRA Composition", venue: "COLM 2024", id: "arXiv:2307.13269"};
