@@ -38,8 +38,10 @@ export function addRowVector(a: Matrix, v: Matrix, out?: Matrix): Matrix {
     throw new RangeError(`addRowVector: vector is ${v.rows}×${v.cols}, expected 1×${a.cols}`);
   }
   const c = output("addRowVector", a.rows, a.cols, out);
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < a.cols; j++) c.data[i * a.cols + j] = a.data[i * a.cols + j] + v.data[j];
+  // Locals, not property reads, in the loop: this runs after every Linear forward.
+  const source = a.data, bias = v.data, target = c.data, cols = a.cols;
+  for (let row = 0; row < source.length; row += cols) {
+    for (let j = 0; j < cols; j++) target[row + j] = source[row + j] + bias[j];
   }
   return c;
 }
@@ -48,8 +50,9 @@ export function addRowVector(a: Matrix, v: Matrix, out?: Matrix): Matrix {
 export function sumRows(a: Matrix, out?: Matrix, accumulate = false): Matrix {
   const c = output("sumRows", 1, a.cols, out);
   if (!accumulate) c.data.fill(0);
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < a.cols; j++) c.data[j] += a.data[i * a.cols + j];
+  const source = a.data, target = c.data, cols = a.cols;
+  for (let row = 0; row < source.length; row += cols) {
+    for (let j = 0; j < cols; j++) target[j] += source[row + j];
   }
   return c;
 }
