@@ -1,6 +1,10 @@
-// Element-wise operations, broadcasts and reductions. These are memory-bound, so
-// plain loops are as fast as anything here; only the matmuls have a fast engine.
+// Element-wise operations, broadcasts and reductions, in plain loops; the bias add,
+// which runs after every Linear forward, also has a SIMD path (see lib/wasm).
 import {type Matrix, assertSameShape, output} from "./matrix.js";
+import {addRowVectorWasm, fastKernelsActive} from "./wasm.js";
+
+/** Below this many floats a JS loop beats copying into wasm memory and back. */
+export const SIMD_ELEMENTWISE_MIN = 4096;
 
 /** a + b -> out */
 export function add(a: Matrix, b: Matrix, out?: Matrix): Matrix {
@@ -38,6 +42,7 @@ export function addRowVector(a: Matrix, v: Matrix, out?: Matrix): Matrix {
     throw new RangeError(`addRowVector: vector is ${v.rows}×${v.cols}, expected 1×${a.cols}`);
   }
   const c = output("addRowVector", a.rows, a.cols, out);
+  if (a.data.length >= SIMD_ELEMENTWISE_MIN && fastKernelsActive() && addRowVectorWasm(a.data, v.data, c.data, a.rows, a.cols)) return c;
   // Locals, not property reads, in the loop: this runs after every Linear forward.
   const source = a.data, bias = v.data, target = c.data, cols = a.cols;
   for (let row = 0; row < source.length; row += cols) {

@@ -6,7 +6,7 @@
 import {kernelsModule, workspace} from "../wasm/module.js";
 import {type Matrix, output} from "./matrix.js";
 import {type MatmulKernels, checkInner, referenceKernels} from "./reference.js";
-import {setKernels} from "./engine.js";
+import {kernels, setKernels} from "./engine.js";
 
 type Product = "matmul" | "matmulTransB" | "matmulTransA";
 
@@ -76,5 +76,15 @@ export function useFastKernels(): boolean {
   return wasmKernels !== null;
 }
 
-// The same module's vectorised Adam and axpy on Float32Arrays (for lib/optim).
+/**
+ * Whether the WebAssembly engine is the one in use (by name, so a timing wrapper
+ * around it counts too). Element-wise kernels and Adam follow the matmuls' engine,
+ * so `setKernels(referenceKernels)` gives a pure-TypeScript run for comparison.
+ */
+export function fastKernelsActive(): boolean {
+  return wasmKernels !== null && kernels().name === wasmKernels.name;
+}
+
+// The same module's vectorised Adam, axpy and layer kernels on Float32Arrays.
 export {adamUpdateWasm, axpyWasm, type AdamConstants} from "../wasm/optim.js";
+export {addRowVectorWasm, reluBackwardWasm, reluWasm} from "../wasm/elementwise.js";

@@ -2,7 +2,7 @@
 // derivative in backward; none has parameters. Each class writes its own loops
 // (rather than calling f(x) per element through a shared base) so V8 compiles
 // them to tight code: a virtual call per element made ReLU 10× slower.
-import {type Matrix, matrix} from "../matrix/index.js";
+import {type Matrix, SIMD_ELEMENTWISE_MIN, fastKernelsActive, matrix, reluBackwardWasm, reluWasm} from "../matrix/index.js";
 import {type BackwardOptions, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 
 /** Caching and shape checks shared by the activations. */
@@ -26,13 +26,15 @@ abstract class Activation extends Module {
 /**
  * max(0, x); the derivative at 0 is taken as 0, as in PyTorch. The loops are
  * branch-free ((x + |x|)/2, dy·[x > 0]): on random signs a branch mispredicts
- * half the time, which made this layer cost as much as a small matmul.
+ * half the time, which made this layer cost as much as a small matmul. Large
+ * batches take the SIMD kernels while the wasm engine is active (same values).
  */
 export class ReLU extends Activation {
   readonly kind = "ReLU";
 
   forward(x: Matrix): Matrix {
     const y = this.begin(x), input = x.data, out = y.data;
+    if (input.length >= SIMD_ELEMENTWISE_MIN && fastKernelsActive() && reluWasm(input, out)) return y;
     for (let i = 0; i < input.length; i++) {
       const v = input[i];
       out[i] = (v + Math.abs(v)) * 0.5; // exact: doubling and halving are exact in binary
@@ -44,6 +46,7 @@ export class ReLU extends Activation {
     const {x, dx} = this.beginBackward(dy, inputGrad);
     if (!dx) return noInputGrad(x.rows);
     const input = x.data, grad = dy.data, out = dx.data;
+    if (input.length >= SIMD_ELEMENTWISE_MIN && fastKernelsActive() && reluBackwardWasm(input, grad, out)) return dx;
     for (let i = 0; i < input.length; i++) out[i] = grad[i] * +(input[i] > 0);
     return dx;
   }

@@ -3,10 +3,9 @@
 //   θ ← θ − lr · m̂ / (√v̂ + ε),  m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ)
 // Adam's weight decay is coupled (wd·θ added to g); AdamW's is decoupled
 // (θ ← θ·(1 − lr·wd) before the step), so it does not pass through 1/√v̂.
-// While the WebAssembly engine is active (by name, so a timing wrapper around it
-// counts too), large tensors take its 4-lane SIMD
+// While the WebAssembly engine is active, large tensors take its 4-lane SIMD
 // update: in a full fine-tune the scalar loop was the largest phase of a step.
-import {adamUpdateWasm, kernels, wasmKernels} from "../matrix/index.js";
+import {adamUpdateWasm, fastKernelsActive} from "../matrix/index.js";
 import {checkNonNegative, checkPositive, checkRange} from "../nn/check.js";
 import type {Parameter} from "../nn/parameter.js";
 import {Optimizer} from "./optimizer.js";
@@ -67,7 +66,7 @@ export class Adam extends Optimizer {
     const shrink = this.decoupled ? 1 - lr * decay : 1;
     const stepSize = lr / (1 - beta1 ** this.stepCount);
     const rootCorrection = 1 / Math.sqrt(1 - beta2 ** this.stepCount);
-    if (theta.length >= SIMD_MIN_LENGTH && kernels().name === wasmKernels?.name) {
+    if (theta.length >= SIMD_MIN_LENGTH && fastKernelsActive()) {
       const constants = {beta1, beta2, eps, stepSize, rootCorrection, coupledDecay: coupled, shrink};
       if (adamUpdateWasm(theta, grad, m, v, constants)) return;
     }

@@ -14,6 +14,9 @@ export interface KernelsExports {
   matmulTransA(a: number, b: number, c: number, packedA: number, packedB: number, m: number, k: number, n: number, accumulate: boolean): void;
   adam(params: number, grads: number, m: number, v: number, count: number, beta1: number, beta2: number, epsilon: number, stepSize: number, rootCorrection: number, coupledDecay: number, shrink: number): void;
   axpy(alpha: number, x: number, y: number, count: number): void;
+  addRowVector(a: number, bias: number, out: number, rows: number, cols: number): void;
+  relu(x: number, y: number, count: number): void;
+  reluBackward(x: number, dy: number, dx: number, count: number): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): the

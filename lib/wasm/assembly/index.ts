@@ -3,3 +3,4 @@
 // offsets into linear memory that the JS side (lib/wasm/module.ts) lays out.
 export {heapBase, matmul, matmulTransB, matmulTransA} from "./matmul";
 export {adam, axpy} from "./optim";
+export {addRowVector, relu, reluBackward} from "./elementwise";
