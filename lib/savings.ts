@@ -267,21 +267,21 @@ export function abbreviateCount(n: number): string {
 
 /** Bytes in SI units (1 MB = 10⁶ B, 1 GB = 10⁹ B, as the paper's 350GB = 175B × 2 bytes), 3 significant digits. */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`bytes must be a finite number ≥ 0, got ${bytes}`);
-  const units = ["B", "kB", "MB", "GB", "TB", "PB"];
-  let i = 0;
-  while (i < units.length - 1 && bytes >= 999.5 * 1000 ** i) i++;
-  const value = bytes / 1000 ** i;
-  return `${i === 0 ? value : value.toPrecision(3).replace(/\.0+$|(\.\d*?)0+$/, "$1")} ${units[i]}`;
+  return formatInUnits(bytes, 1000, ["B", "kB", "MB", "GB", "TB", "PB"]);
 }
 
 /** Bytes in binary units (1 MiB = 2²⁰ B), 3 significant digits. */
 export function formatBinaryBytes(bytes: number): string {
+  return formatInUnits(bytes, 1024, ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]);
+}
+
+/** `bytes` in the largest unit (powers of `base`) that keeps 3 significant digits below `base`. */
+function formatInUnits(bytes: number, base: number, units: readonly string[]): string {
   if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`bytes must be a finite number ≥ 0, got ${bytes}`);
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
   let i = 0;
-  while (i < units.length - 1 && bytes >= 1023.5 * 1024 ** i) i++;
-  const value = bytes / 1024 ** i;
+  // base − 0.5: a value that would round up to "1000" (or "1024") moves to the next unit.
+  while (i < units.length - 1 && bytes >= (base - 0.5) * base ** i) i++;
+  const value = bytes / base ** i;
   return `${i === 0 ? value : value.toPrecision(3).replace(/\.0+$|(\.\d*?)0+$/, "$1")} ${units[i]}`;
 }
 

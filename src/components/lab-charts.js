@@ -2,6 +2,7 @@
 // lib/tasks plus {id, label}) and returns an element; none of them trains anything.
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
+import {formatBytes} from "../lib/savings.js";
 
 const methodNames = {lora: "LoRA", full: "full fine-tuning", head: "head only"};
 
@@ -13,7 +14,6 @@ export function describeSetup(setup) {
 }
 
 const percent = (x) => (x == null || Number.isNaN(x) ? "—" : `${(100 * x).toFixed(1)}%`);
-const kilobytes = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} KB`);
 
 /** Mini-batch training loss over steps, one line per run (smoothed, raw values faint). */
 export function LossChart(runs, {width, task}) {
@@ -88,8 +88,8 @@ export function RunTable(runs, {fullTrainable, chance}) {
       <td>${percent(last(run)?.accuracy)}</td>
       <td>${last(run) ? last(run).loss.toFixed(3) : "—"}</td>
       <td>${run.trainable == null ? "—" : html`${run.trainable.toLocaleString("en-US")}${run.trainable < fullTrainable ? html` <span class="lab-note">(${(fullTrainable / run.trainable).toFixed(1)}× fewer than full)</span>` : ""}`}</td>
-      <td>${run.optimizerBytes == null ? "—" : kilobytes(run.optimizerBytes)}</td>
-      <td>${run.adapterBytes == null ? "—" : kilobytes(run.adapterBytes)}</td>
+      <td>${run.optimizerBytes == null ? "—" : formatBytes(run.optimizerBytes)}</td>
+      <td>${run.adapterBytes == null ? "—" : formatBytes(run.adapterBytes)}</td>
       <td>${run.wallMs == null ? "—" : run.source === "build" ? html`${(run.wallMs / 1000).toFixed(2)} s <span class="lab-note">(build)</span>` : `${(run.wallMs / 1000).toFixed(2)} s`}</td>
     </tr>`)}</tbody></table>`;
 }
