@@ -3,7 +3,6 @@
 export * from "./config.js";
 export * from "./digits.js";
 export * from "./names.js";
-export * from "./weights.js";
 export * from "./models.js";
 export * from "./setup.js";
 export * from "./lab.js";

@@ -21,11 +21,12 @@ import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
 import {digitsModel, namesModel} from "./models.js";
 import {sampleFromModel, splitWords, wordWindows} from "./names.js";
 import {validateSetup} from "./setup.js";
-import {type PackedWeights, loadWeights, unpackWeights} from "./weights.js";
+import {loadModelWeights} from "../adapters/index.js";
 
 /** What a run needs besides its setup: the pretrained weights and the target task's data. */
 export interface TaskAssets {
-  base: PackedWeights;
+  /** The pretrained base model as safetensors bytes (lib/adapters), PyTorch parameter names. */
+  base: Uint8Array;
   train: Dataset;
   test: Dataset;
 }
@@ -35,7 +36,7 @@ export function digitsAssets(digitsBytes: ArrayBuffer | Uint8Array, weightsBytes
   const set = decodeDigits(digitsBytes);
   const classes = digits.targetClasses;
   return {
-    base: unpackWeights(weightsBytes),
+    base: asBytes(weightsBytes),
     train: digitsDataset(selectDigits(set, classes, "train", digits.targetTrainPerClass), classes),
     test: digitsDataset(selectDigits(set, classes, "test"), classes)
   };
@@ -45,7 +46,11 @@ export function digitsAssets(digitsBytes: ArrayBuffer | Uint8Array, weightsBytes
 export function namesAssets(namesText: string, weightsBytes: ArrayBuffer | Uint8Array): TaskAssets {
   const list = namesText.split("\n").filter((w) => w !== "");
   const {train, test} = splitWords(list);
-  return {base: unpackWeights(weightsBytes), train: wordWindows(train, names.sizes.context), test: wordWindows(test, names.sizes.context)};
+  return {base: asBytes(weightsBytes), train: wordWindows(train, names.sizes.context), test: wordWindows(test, names.sizes.context)};
+}
+
+function asBytes(bytes: ArrayBuffer | Uint8Array): Uint8Array {
+  return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
 }
 
 /** The base architecture of a task, with fresh (seeded) weights. */
@@ -128,7 +133,7 @@ export class LabRun {
     this.task = tasks[setup.task];
     const random = rng(setup.seed);
     const model = (this.model = buildModel(this.task, setup.seed));
-    loadWeights(model, assets.base);
+    loadModelWeights(model, assets.base);
     if (this.task.newHead) replaceHead(model, this.task.head, random);
     this.test = evenSubset(assets.test, maxTestRows);
     if (this.task.id === "names") this.samplesBefore = sampleFromModel(model, names.sizes.context, sampleCount, rng(sampleSeed));

@@ -1,16 +1,17 @@
 // Build-time side of the Fine-tune lab's names task: a letter model pretrained on
 // a seeded sample of English words (float32 weights), the first names it adapts
 // to (one per line, in split order), and the default runs computed with lib.
-// Members: names.txt, base.bin, defaults.json (page: FileAttachment("data/lab-names/…")).
+// Members: names.txt, base.safetensors, defaults.json (page: FileAttachment("data/lab-names/…")).
 import "../../lib/index.js";
-import {cleanWords, names, namesAssets, packWeights, pretrainNames, runToCompletion, type Method} from "../../lib/tasks/index.js";
+import {writeModelWeights} from "../../lib/adapters/index.js";
+import {cleanWords, names, namesAssets, pretrainNames, runToCompletion, type Method} from "../../lib/tasks/index.js";
 import {readEnglishWords, readFirstNames} from "./lab-sources.js";
 import {tar} from "./lab-tar.js";
 
 const started = performance.now();
 const base = pretrainNames(readEnglishWords());
 const pretrainMs = performance.now() - started;
-const weights = packWeights(base.model, {task: "names", sizes: names.sizes, words: base.words, testAccuracy: base.testAccuracy});
+const weights = writeModelWeights(base.model); // safetensors, PyTorch parameter names
 const nameText = cleanWords(readFirstNames()).join("\n");
 const assets = namesAssets(nameText, weights);
 const methods: Method[] = ["lora", "full", "head"];
@@ -23,6 +24,6 @@ const defaults = {
 process.stderr.write(`lab-names: pretrain ${(pretrainMs / 1000).toFixed(1)} s (next-letter accuracy on held-out words ${(100 * base.testAccuracy).toFixed(1)}%), total ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 process.stdout.write(tar([
   {name: "names.txt", bytes: new TextEncoder().encode(nameText)},
-  {name: "base.bin", bytes: weights},
+  {name: "base.safetensors", bytes: weights},
   {name: "defaults.json", bytes: new TextEncoder().encode(JSON.stringify(defaults))}
 ]));

@@ -4,9 +4,10 @@
 import {describe, expect, it} from "vitest";
 import {
   type LabSetup, LabRun, alphabet, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample,
-  encodeDigits, isTestIndex, loadWeights, matrix, maxAbsDiff, names, packWeights, parameterCounts, rng, runToCompletion,
-  sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, unpackWeights, validateSetup, wordWindows,
-  type DigitSet, type TaskAssets
+  encodeDigits, isTestIndex, matrix, maxAbsDiff, names, parameterCounts, rng, runToCompletion,
+  sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows,
+  type DigitSet, type TaskAssets,
+  loadModelWeights, writeModelWeights
 } from "../../lib/index.js";
 import {randomMatrix} from "./gradcheck.js";
 
@@ -117,17 +118,15 @@ describe("base models", () => {
     for (const l of names.layers) expect(model.namedModules().some(([n]) => n === l.name)).toBe(true);
   });
 
-  it("weights round-trip exactly through the binary format and load by name", () => {
+  it("base weights round-trip exactly through safetensors and load by name", () => {
     const model = buildModel(tasks.digits, 4);
-    const bytes = packWeights(model, {note: "test"});
-    const packed = unpackWeights<{note: string}>(bytes.slice().buffer);
-    expect(packed.meta.note).toBe("test");
+    const bytes = writeModelWeights(model);
     const copy = buildModel(tasks.digits, 99);
-    loadWeights(copy, packed);
+    loadModelWeights(copy, bytes.slice());
     const x = randomMatrix(4, 196, 2);
     expect(maxAbsDiff(copy.forward(x), model.forward(x))).toBe(0);
-    expect(() => loadWeights(buildModel(tasks.names, 1), packed)).toThrow(/no tensor/);
-    expect(() => unpackWeights(new Uint8Array(16))).toThrow(/LWT1/);
+    expect(() => loadModelWeights(buildModel(tasks.names, 1), bytes)).toThrow(/missing from the file/);
+    expect(() => loadModelWeights(copy, new Uint8Array(16))).toThrow(/safetensors|header/i);
   });
 });
 
@@ -167,7 +166,7 @@ describe("setup: URL and validation", () => {
 describe("LabRun", () => {
   // A digits-shaped task on random data: fast, and enough to check the mechanics.
   function fakeAssets(scale = 1): TaskAssets {
-    const base = unpackWeights(packWeights(buildModel(tasks.digits, 5)));
+    const base = writeModelWeights(buildModel(tasks.digits, 5));
     const data = (n: number, seed: number) => {
       const inputs = randomMatrix(n, 196, seed);
       for (let i = 0; i < inputs.data.length; i++) inputs.data[i] *= scale;
