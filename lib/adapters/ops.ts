@@ -5,6 +5,8 @@
 import {type Matrix, axpy, matmul, matrix, scale} from "../matrix/index.js";
 import {type Module, loraLayers} from "../nn/index.js";
 import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, replaceModule, writeAdapter} from "./adapter.js";
+import {bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits} from "./float16.js";
+import type {SafetensorsDtype} from "./safetensors.js";
 
 /** ΔW = scaling · B·A of one adapter layer, (out × in). */
 export function layerDelta({A, B, scaling}: {A: Matrix; B: Matrix; scaling: number}): Matrix {
@@ -123,3 +125,22 @@ function currentValue(model: Module, path: string, name: string): Matrix {
   return {rows: value.rows, cols: value.cols, data: value.data.slice()};
 }
 
+
+/**
+ * True when `adapter` is `reference` stored in `dtype`: same config and layers, and every
+ * factor value equal to the reference's rounded to that dtype. Names the cause of a
+ * difference after loading a file: half-precision rounding, or a different adapter.
+ */
+export function isRoundedCopy(adapter: Adapter, reference: Adapter, dtype: SafetensorsDtype): boolean {
+  const round = dtype === "F16" ? (x: number) => float16BitsToFloat32(float32ToFloat16Bits(x))
+    : dtype === "BF16" ? (x: number) => bfloat16BitsToFloat32(float32ToBfloat16Bits(x)) : (x: number) => x;
+  const {rank, alpha, rsLoRA} = adapter.config;
+  if (rank !== reference.config.rank || alpha !== reference.config.alpha || rsLoRA !== reference.config.rsLoRA) return false;
+  const paths = Object.keys(adapter.layers);
+  if (paths.length !== Object.keys(reference.layers).length) return false;
+  return paths.every((path) => {
+    const own = adapter.layers[path], theirs = reference.layers[path];
+    return theirs !== undefined && (["A", "B"] as const).every((factor) =>
+      own[factor].data.length === theirs[factor].data.length && own[factor].data.every((value, i) => value === round(theirs[factor].data[i])));
+  });
+}
