@@ -26,6 +26,7 @@ const css = `
 .live-cell-log-warn { color: var(--syntax-variable); }
 .live-cell-log-error, .live-cell-error { color: var(--syntax-keyword); }
 .live-cell-error { white-space: pre-wrap; margin: 0.3rem 0; }
+.live-cell-cut { color: var(--theme-foreground-muted); font-style: italic; font-size: 14px; margin: 0.2rem 0; }
 .live-cell-error pre { margin: 0.2rem 0 0; color: var(--theme-foreground); }
 .live-cell-result { margin: 0.3rem 0; }
 .live-cell-output table { font: inherit; width: auto; margin: 0.2rem 0; border-collapse: collapse; }
