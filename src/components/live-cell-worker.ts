@@ -1,18 +1,20 @@
 // The live-cell sandbox: one Web Worker per run. It receives a cell's code and a
-// MessagePort, runs the code as the body of an async function with the whole lib API
-// in scope as `lora` and a `plot` helper, and posts back over that port what the page
-// shows: console lines, charts, the returned value and errors with their line number
-// in the cell. The port lives in this module's scope, which cell code cannot reach, so
-// the cell cannot forge the runner's messages (self.postMessage goes nowhere the page
-// listens). Before the cell runs, the network APIs are taken out of its scope. The page
-// kills the worker to stop a run, so nothing here needs to be cancelable.
+// MessagePort, runs the code as the body of an async function with the engine's API in
+// scope as `lora`, the site's experiments (datasets, base models) as `site`, and a `plot`
+// helper, and posts back over that port what the page shows: console lines, charts, the
+// returned value and errors with their line number in the cell. The port lives in this
+// module's scope, which cell code cannot reach, so the cell cannot forge the runner's
+// messages (self.postMessage goes nowhere the page listens). Before the cell runs, the
+// network APIs are taken out of its scope. The page kills the worker to stop a run, so
+// nothing here needs to be cancelable.
 import * as lora from "../lib/index.js";
+import * as site from "../lib/site/index.js";
 import {BUDGET, type PlotSpec, budgetPlot} from "./live-cell-budget.js";
 
 type Position = {line: number; column: number};
-type Cell = (lora: unknown, plot: unknown) => Promise<unknown>;
+type Cell = (lora: unknown, site: unknown, plot: unknown) => Promise<unknown>;
 
-const PARAMETERS = ["lora", "plot"];
+const PARAMETERS = ["lora", "site", "plot"];
 const AsyncFunction = (async function () {}).constructor as new (...args: string[]) => Cell;
 const indirectEval = eval; // kept for syntaxErrorPosition before the cell's scope loses eval
 const MARKS = new Set(["lineY", "lineX", "line", "dot", "dotX", "dotY", "barY", "barX", "rectY", "rectX", "areaY", "areaX", "cell", "ruleX", "ruleY", "tickX", "tickY", "text"]);
@@ -192,7 +194,7 @@ async function run(code: string): Promise<void> {
     return;
   }
   try {
-    const value = await cell(lora, plot);
+    const value = await cell(lora, site, plot);
     post({type: "result", value: describe(value)});
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));
