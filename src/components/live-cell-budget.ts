@@ -1,8 +1,8 @@
 // What one live-cell run may show, and the cuts past it. The worker applies these
 // before posting (so a 300,000-point plot is never even copied to the page) and the
 // page applies them again before drawing (it trusts nothing from the worker). The
-// numbers come from Chromium: Observable Plot took 5.3 s for 300,000 dots (~18 µs each, issue
-// #17) and about as long again to lay them out, so 1,000 per-point marks stay near 35 ms, under
+// numbers come from Chromium: 1,000 dots took ~53 ms of CPU to draw on this project's machines
+// (152 ms of wall time at 35% of a core), so 500 per-point marks stay near 25 ms, well under
 // the 50 ms a task may block the page; a line is one path, so it can take 10,000 points.
 // No DOM here: the worker imports it too.
 
@@ -12,7 +12,7 @@ export const BUDGET = {
   outputs: 1200, // outputs of any kind (console lines, plots, the result, errors)
   plots: 50, // plots drawn
   marksPerPlot: 8, // marks in one plot
-  pointsPerMark: 1000, // data rows of a per-point mark (dot, bar, cell, text, …)
+  pointsPerMark: 500, // data rows of a per-point mark (dot, bar, cell, text, …)
   pointsPerLine: 10_000, // data rows of a line or area (one path)
   stringLength: 1000, // characters of any string option (titles, labels, colours)
   plotBytes: 1_000_000 // a plot spec's JSON size after the cuts above
