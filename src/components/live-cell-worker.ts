@@ -125,12 +125,12 @@ for (const level of ["log", "info", "debug", "warn", "error"] as const) {
   };
 }
 
-/** What cell code must not reach: every way a worker makes a request or starts another script. */
+/** What cell code must not reach: every way a worker makes a request or starts another script (fetch is replaced). */
 export const NETWORK_APIS = ["fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "EventSource", "Worker", "SharedWorker", "importScripts", "WebTransport"];
 
 /**
  * Deletes the network APIs from the worker's global scope and its prototypes, and pins them
- * to undefined. eval and every function constructor go too: with them a cell could build an
+ * to undefined (fetch to `siteFetch`, which reaches this origin only). eval and every function constructor go too: with them a cell could build an
  * import("https://…") from strings; a literal import( is refused before the code compiles.
  */
 function removeNetwork(): void {
@@ -141,8 +141,19 @@ function removeNetwork(): void {
     for (let target: object | null = self; target; target = Object.getPrototypeOf(target)) {
       if (Object.prototype.hasOwnProperty.call(target, name)) delete (target as Record<string, unknown>)[name];
     }
-    Object.defineProperty(self, name, {value: undefined, writable: false, configurable: false});
+    Object.defineProperty(self, name, {value: name === "fetch" ? siteFetch : undefined, writable: false, configurable: false});
   }
+}
+
+const nativeFetch = self.fetch.bind(self);
+
+/** fetch for cells: this site's own files only (cells load the lab's data this way), no redirects elsewhere. */
+function siteFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+  if (url.origin !== self.location.origin) {
+    return Promise.reject(new TypeError(`cells may fetch only this site's own files; ${url.origin} is another origin`));
+  }
+  return nativeFetch(url, {...init, credentials: "same-origin", redirect: "error"});
 }
 
 

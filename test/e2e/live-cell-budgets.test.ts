@@ -190,9 +190,15 @@ test("the time limit is validated: 0, negative, fractional, 1e9 and empty get a 
 
 test("cell code has no network: the APIs are gone, import() is refused, and the page's CSP blocks other origins", async () => {
   await withPlayground("network", async (page) => {
-    await typeCode(page, 'return ["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "Worker", "SharedWorker", "importScripts", "eval", "Function"].map((name) => typeof self[name]).join(" ") + " " + typeof (async () => {}).constructor;');
+    await typeCode(page, 'return ["XMLHttpRequest", "WebSocket", "EventSource", "Worker", "SharedWorker", "importScripts", "eval", "Function"].map((name) => typeof self[name]).join(" ") + " " + typeof (async () => {}).constructor;');
     expect(await runToEnd(page)).toMatch(/^Done in/);
-    expect(await output(page).locator(".live-cell-result").textContent()).toBe(Array(10).fill("undefined").join(" "));
+    expect(await output(page).locator(".live-cell-result").textContent()).toBe(Array(9).fill("undefined").join(" "));
+
+    // fetch reaches this site's own files only.
+    await typeCode(page, 'const own = await fetch("/playground").then((r) => r.status);\nconsole.log("own", own);\nawait fetch("https://example.org/");');
+    await runToEnd(page);
+    expect(await output(page).locator(".live-cell-log").textContent()).toBe("own 200");
+    expect(await output(page).locator(".live-cell-error").textContent()).toMatch(/^TypeError on line 3: cells may fetch only this site's own files; https:\/\/example\.org is another origin/);
 
     await typeCode(page, 'const x = 1;\nawait import("https://example.org/evil.js");');
     await runToEnd(page);
