@@ -4,6 +4,10 @@
 // "stop" message is seen between steps; a diverging run ends as status "error"
 // with lib's message and the curve up to that point.
 import {LabRun, type LabSetup, digitsAssets, namesAssets} from "../lib/site/index.js";
+import {useFastKernels} from "../lib/index.js";
+
+// This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
+useFastKernels();
 
 /** What the page sends: the setup and the raw task files (fetched once by the page). */
 interface LabInput {

@@ -3,6 +3,10 @@
 // ~40 ms and returns to the event loop between them, so a "stop" message is seen
 // within one slice; progress is posted once per slice.
 import {type RankResults, type RankSettings, rankExperiment} from "../lib/site/index.js";
+import {useFastKernels} from "../lib/index.js";
+
+// This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
+useFastKernels();
 
 /** What `done` carries: the results, or where the run was when the reader stopped it. */
 export type RankRunResult =
