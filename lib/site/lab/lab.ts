@@ -3,7 +3,7 @@
 // (LoRA, full fine-tuning or head only), train step by step, then report what the
 // page compares — curves, trainable parameters, optimizer bytes, the merge check
 // and ΔW's singular spectrum. Pacing and cancelation stay with the caller.
-import {Adam, adapterBytes, argmaxRows, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, LoRALinear, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
+import {Adam, adapterBytes, argmaxRows, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, replaceModule, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
 import {type LabSetup, type TaskConfig, digits, isLoRAMethod, names, tasks} from "./config.js";
 import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
 import {digitsModel, namesModel} from "./models.js";
@@ -244,10 +244,8 @@ function evenSubset(data: Dataset, count: number): Dataset {
 /** A new, seeded head in place of the pretrained one (the target task's classes are new). */
 function replaceHead(model: Module, head: string, random: ReturnType<typeof rng>): void {
   const old = findModule(model, head);
-  if (!(old instanceof Linear) || old instanceof LoRALinear) throw new RangeError(`replaceHead: "${head}" is not a Linear layer`);
-  const dot = head.lastIndexOf(".");
-  const parent = dot < 0 ? model : findModule(model, head.slice(0, dot));
-  parent.setChild(head.slice(dot + 1), new Linear(old.inFeatures, old.outFeatures, random));
+  if (!(old instanceof Linear)) throw new RangeError(`replaceHead: "${head}" is not a Linear layer`);
+  replaceModule(model, head, new Linear(old.inFeatures, old.outFeatures, random));
 }
 
 /** Runs a whole setup synchronously (the build-time loader's way; the worker paces itself instead). */
