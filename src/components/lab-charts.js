@@ -1,6 +1,6 @@
 // The lab's figures and its run table. Each function takes runs (LabResult from
 // lib/tasks plus {id, label}) and returns an element; none of them trains anything.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 import {html} from "htl";
 import {formatBytes} from "../lib/savings.js";
 

@@ -2,7 +2,7 @@
 // console lines, the returned value (numbers, strings, matrices as small tables,
 // typed arrays, arrays of records as tables, objects as key lists), charts with
 // Observable Plot and errors with their line in the cell.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 
 /** Numbers as a reader wants them: integers whole, others to 4 significant digits. */
 export function formatNumber(x) {
