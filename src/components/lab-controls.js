@@ -82,8 +82,11 @@ export function LabControls(initial, {tasks}) {
   form.addEventListener("input", (event) => {
     if (event.target?.name === "task") {
       const {defaults} = tasks[event.target.value];
+      const hadFocus = document.activeElement === event.target;
       setup = {...defaults, targets: [...defaults.targets]};
       render();
+      // render() replaced the select the reader was on (arrow keys change it in place): keep focus there, not on <body>.
+      if (hadFocus) form.elements.namedItem("task").focus();
     } else {
       read();
       syncDisabled();

@@ -41,6 +41,7 @@ self.onmessage = async ({data}: MessageEvent<{type: "start"; input: LabInput} | 
     sentEvals = run.evals.length;
   };
   progress();
+  // A diverging run ends as "diverged" (LabRun.result reads run.diverged); any other failure is an "error".
   let status: "done" | "stopped" | "error" = "done", message: string | undefined;
   try {
     while (!run.done) {

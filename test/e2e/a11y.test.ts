@@ -19,11 +19,12 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as {axe: {run: (context: Document, options: object) => Promise<{violations: {id: string; help: string; nodes: {target: string[]; failureSummary?: string}[]}[]}>}}).axe;
+    const axe = (window as unknown as {axe: {configure: (spec: object) => void; run: (context: Document, options: object) => Promise<{violations: {id: string; help: string; nodes: {target: string[]; failureSummary?: string}[]}[]}>}}).axe;
     // Framework's sidebar toggle (a named checkbox) must stay a sibling before the <nav>
     // it opens, because Framework's CSS shows the nav with "toggle:checked ~ nav"; it
     // cannot move inside a landmark, so axe is told it belongs to the navigation.
-    const {violations} = await axe.run(document, {resultTypes: ["violations"], regionMatcher: "#observablehq-sidebar-toggle"});
+    axe.configure({checks: [{id: "region", options: {regionMatcher: "#observablehq-sidebar-toggle"}}]});
+    const {violations} = await axe.run(document, {resultTypes: ["violations"]});
     return violations.flatMap((v) => v.nodes.map((node) => `${v.id} (${v.help}) at ${node.target.join(" ")}: ${node.failureSummary?.replace(/\s+/g, " ")}`));
   });
 }
@@ -53,11 +54,15 @@ describe("every chart has a text alternative", () => {
       try {
         await waitForCells(page);
         // A Plot chart (its <svg> carries a plot-* class) is described when it has an
-        // aria-label or aria-description, or sits in a <figure> with a caption.
+        // aria-label or aria-description, or sits in a <figure> that has one or a caption.
         const bare = await page.evaluate(() =>
           [...document.querySelectorAll("#observablehq-main svg[class^='plot-'], #observablehq-main svg[class*=' plot-']")]
             .filter((svg) => !svg.closest("[aria-hidden=true]") && !svg.matches(".plot-swatches svg, [class$='-swatch'], [class$='-ramp']"))
-            .filter((svg) => !svg.getAttribute("aria-label")?.trim() && !svg.getAttribute("aria-description")?.trim() && !svg.closest("figure")?.querySelector("figcaption")?.textContent?.trim())
+            .filter((svg) => {
+              const figure = svg.closest("figure");
+              const described = (element: Element | null) => !!(element?.getAttribute("aria-label")?.trim() || element?.getAttribute("aria-description")?.trim());
+              return !described(svg) && !described(figure) && !figure?.querySelector("figcaption")?.textContent?.trim();
+            })
             .map((svg) => `${svg.closest("[id]")?.id ?? "?"}: ${svg.outerHTML.slice(0, 120)}`)
         );
         expect(bare, `charts on ${path} with no text alternative`).toEqual([]);
