@@ -34,10 +34,16 @@ const rows: string[][] = [];
 let failed = false;
 try {
   for (const {path} of configuredPages()) {
-    const result = await lighthouse(origin + path, {port, logLevel: "error", output: "json", onlyCategories: [...categories]});
-    if (!result) throw new Error(`Lighthouse returned nothing for ${path}`);
-    const {lhr} = result;
-    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+    // maxWaitForLoad: the pages train models at load; on a busy machine the default 45 s is too short.
+    const result = await lighthouse(origin + path, {port, logLevel: "error", output: "json", onlyCategories: [...categories], maxWaitForLoad: 120_000});
+    const lhr = result?.lhr;
+    if (!lhr || lhr.runtimeError) {
+      // One page Lighthouse could not load (PAGE_HUNG on a loaded machine) must not hide the others' scores.
+      failed = true;
+      rows.push([path, ...categories.map(() => "-")]);
+      console.log(`${path}: Lighthouse could not audit it: ${lhr?.runtimeError?.code ?? "no result"} ${lhr?.runtimeError?.message ?? ""}`);
+      continue;
+    }
     const scores = categories.map((id) => lhr.categories[id]?.score);
     rows.push([path, ...scores.map((score) => (score == null ? "n/a" : String(Math.round(score * 100))))]);
     // Name what keeps accessibility under 100, so the number is never a mystery.
