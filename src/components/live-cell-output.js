@@ -4,7 +4,7 @@
 // Observable Plot and errors with their line in the cell. Plots are cut to the run's
 // budget (live-cell-budget.ts) and every link in them must be http(s) or stay on this
 // site: Plot's `href` channel could otherwise put a clickable javascript: link in the page.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 import {budgetPlot, cutNote, isSafeLink} from "./live-cell-budget.js";
 
 /** Numbers as a reader wants them: integers whole, others to 4 significant digits. */

@@ -105,12 +105,14 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
   const linkBar = element("div", {class: "live-cell-bar live-cell-share"}, element("span", {class: "live-cell-share-status"}), linkField);
   const output = element("div", {class: "live-cell-output"}, element("div", {class: "live-cell-hint"}, "Press Run (or Shift+Enter in the editor) to run this code."));
   const editorParent = element("div", {class: "live-cell-editor"});
+  // Tab indents inside the editor, so say how to leave it (CodeMirror's tab-focus mode: Esc, then Tab).
+  const keysHint = element("div", {class: "live-cell-keys", id: `cell-${id}-keys`}, "Tab indents here. To leave the editor by keyboard, press Esc, then Tab.");
   confirmBar.hidden = linkBar.hidden = true;
   linkNotice.hidden = linked === null;
 
   const root = element("section", {class: "live-cell", id: `cell-${id}`, "data-cell-id": id},
     title ? element("div", {class: "live-cell-title"}, title) : "",
-    linkNotice, editorParent,
+    linkNotice, editorParent, keysHint,
     element("div", {class: "live-cell-toolbar"}, runButton, stopButton, status,
       element("label", {class: "live-cell-limit"}, "limit ", limitInput, " s"),
       element("span", {class: "live-cell-spacer"}), edited, copyButton),
@@ -118,6 +120,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
 
   const view = createEditor(editorParent, current, {
     label: `Code of the live cell${title ? ` “${title}”` : ""}; Shift+Enter runs it`,
+    describedBy: keysHint.id,
     onRun: () => start(),
     onChange: (code) => {
       current = code;

@@ -96,9 +96,15 @@ export interface PageProblems {
   externalRequests: string[];
 }
 
+/** How a page is viewed: the window's size and the reader's light or dark setting. */
+export interface ViewOptions {
+  viewport?: {width: number; height: number};
+  colorScheme?: "light" | "dark";
+}
+
 /** Opens origin+path in a fresh context, recording problems; external requests are blocked and recorded. */
-export async function openPage(browser: Browser, origin: string, path: string): Promise<{page: Page; problems: PageProblems}> {
-  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+export async function openPage(browser: Browser, origin: string, path: string, {viewport = {width: 1280, height: 900}, colorScheme = "light"}: ViewOptions = {}): Promise<{page: Page; problems: PageProblems}> {
+  const context = await browser.newContext({viewport, colorScheme});
   const problems: PageProblems = {consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: []};
   await context.route("**/*", (route) => {
     const url = route.request().url();
