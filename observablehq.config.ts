@@ -15,7 +15,8 @@ export default {
     {name: "Intrinsic rank", path: "/intrinsic-rank"},
     {name: "Fine-tune lab", path: "/lab"},
     {name: "Adapters", path: "/adapters"},
-    {name: "Playground", path: "/playground"}
+    {name: "Playground", path: "/playground"},
+    {name: "Glossary", path: "/glossary"}
   ],
   // Light and dark themes that follow the reader's system setting.
   theme: ["air", "near-midnight"],
