@@ -98,6 +98,8 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
         node = renderMessage({type: "error", name: error.name, message: `could not draw this output: ${error.message}`}, {code});
       }
       if (node) output.append(node);
+      // Exercises listen for the returned value (as the worker described it) to check it.
+      if (message.type === "result") root.dispatchEvent(new CustomEvent("result", {detail: message.value}));
     };
     const thisRun = (run = runCell(code, {timeLimit: limit, onMessage: show, onStart: (startedAt) => {
       clearInterval(countdown);

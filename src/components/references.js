@@ -28,4 +28,4 @@ export const pocketReference = {authors: "Fajardo, A. (GitHub: nerdai), & Vector
 /** Reference 2 of the pocket-reference page: a book that builds LoRA from scratch. */
 export const raschka = {authors: "Raschka, S.", year: 2024, title: "Build a Large Language Model (From Scratch)", venue: "Simon and Schuster", url: "https://www.amazon.com/Build-Large-Language-Model-Scratch/dp/1633437167"};
 /** Reference 3 of the pocket-reference page: the LoRA paper card. */
-export const loraPaperCard = {authors: "Fajardo, V. A.", year: 2023, title: "LoRA PaperCard", url: "https://d3ddy8balm3goa.cloudfront.net/paper-cards/w29_2023-lora.excalidraw.svg"};
+export const loraCard = {authors: "Fajardo, V. A.", year: 2023, title: "LoRA PaperCard", url: "https://d3ddy8balm3goa.cloudfront.net/paper-cards/w29_2023-lora.excalidraw.svg"};
