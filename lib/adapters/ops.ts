@@ -4,8 +4,8 @@
 // that); or factor-wise, mixing the A's and the B's (LoraHub, arXiv:2307.13269, and
 // PEFT's "linear"), which adds cross terms B_i·A_j.
 import {type Matrix, axpy, matmul, matrix, scale} from "../matrix/index.js";
-import {type Module, loraLayers} from "../nn/index.js";
-import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, replaceModule, writeAdapter} from "./adapter.js";
+import {type Module, loraLayers, replaceModule} from "../nn/index.js";
+import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, writeAdapter} from "./adapter.js";
 
 /** ΔW = scaling · B·A of one adapter layer, (out × in). */
 export function layerDelta({A, B, scaling}: {A: Matrix; B: Matrix; scaling: number}): Matrix {

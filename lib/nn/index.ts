@@ -6,7 +6,7 @@ export * from "./activations.js";
 export * from "./embedding.js";
 export * from "./loss.js";
 export * from "./sequential.js";
+export * from "./charmlp.js";
 export * from "./lora.js";
 export * from "./inject.js";
 export * from "./count.js";
-export {checkRange, checkPositive, checkNonNegative, checkInteger} from "./check.js";
