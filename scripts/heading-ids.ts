@@ -1,7 +1,7 @@
 // Explicit, stable heading ids: `## The idea {#idea}` renders <h2 id="idea">The idea</h2>.
 // Framework derives ids from heading text (markdown-it-anchor), so rewording a heading
 // would break every link to it; markdown-it-anchor keeps an id that is already set, so
-// this rule runs just before it. test/unit/heading-ids.test.ts lists the ids.
+// this rule runs just before it. test/site/heading-ids.test.ts lists the ids.
 
 /** The `{#id}` suffix of a heading line: letters, digits and dashes, starting with a letter. */
 export const headingIdPattern = /\s*\{#([A-Za-z][\w-]*)\}\s*$/;

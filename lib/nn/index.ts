@@ -9,4 +9,5 @@ export * from "./sequential.js";
 export * from "./charmlp.js";
 export * from "./lora.js";
 export * from "./inject.js";
+export * from "./variants.js";
 export * from "./count.js";

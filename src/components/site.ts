@@ -1,5 +1,5 @@
 // The site's identity, in one place, for citations and the page footer. Pages import
-// it as "./components/site.js" (Framework compiles the .ts). test/unit/site.test.ts
+// it as "./components/site.js" (Framework compiles the .ts). test/site/site.test.ts
 // keeps `version` equal to package.json's and the address equal to CITATION.cff's.
 //
 // The canonical address is ONE setting: the SITE_URL environment variable at build

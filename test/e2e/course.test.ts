@@ -2,7 +2,7 @@
 // one (and remembers a solved one); a code exercise checks the live cell's result
 // against lib; the pocket reference prints as a handout of at most two pages; no
 // "Cite this page" block holds a placeholder; glossary links carry their tooltips.
-// (Whether each page links a glossary term before using it is test/unit/glossary.test.ts.)
+// (Whether each page links a glossary term before using it is test/site/glossary.test.ts.)
 import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
 import {openPage, useSite, waitForCells} from "./browser.ts";
