@@ -1,3 +1,6 @@
+import {site} from "./src/components/site.ts";
+import {headingIds} from "./scripts/heading-ids.ts";
+
 // Site configuration. Pages are listed here once: the sidebar, the pager and the
 // browser tests (test/e2e) all read this list, so a new page is tested for free.
 export default {
@@ -12,7 +15,8 @@ export default {
     {name: "Intrinsic rank", path: "/intrinsic-rank"},
     {name: "Fine-tune lab", path: "/lab"},
     {name: "Adapters", path: "/adapters"},
-    {name: "Playground", path: "/playground"}
+    {name: "Playground", path: "/playground"},
+    {name: "Glossary", path: "/glossary"}
   ],
   // Light and dark themes that follow the reader's system setting.
   theme: ["air", "near-midnight"],
@@ -23,9 +27,12 @@ export default {
   // on any static host). Framework inlines its module scripts and styles ('unsafe-inline');
   // the SIMD kernels compile in the page ('wasm-unsafe-eval'). Workers loaded from a URL get
   // their policy from response headers only, so the live-cell worker removes its own network APIs.
-  head: '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\' \'unsafe-inline\' \'wasm-unsafe-eval\'; style-src \'self\' \'unsafe-inline\'; img-src \'self\' data: blob:; font-src \'self\' data:; connect-src \'self\'; worker-src \'self\'; object-src \'none\'; base-uri \'self\'; form-action \'self\'">\n<link rel="icon" href="data:,">',
+  head: `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'">\n<link rel="icon" href="data:,">\n<meta name="site-url" content="${site.baseUrl}">`,
+  // The canonical address (SITE_URL, default in src/components/site.ts) for "Cite this page" is in the site-url meta.
   footer: "LoRA explained · MIT licence · every chart comes from a run in your browser or at build time.",
   search: false,
+  // `## Heading {#id}`: ids that survive rewording (scripts/heading-ids.ts).
+  markdownIt: headingIds,
   // Built links stay extensionless (./page); test/e2e/serve.ts maps them to .html.
   cleanUrls: true
 };

@@ -160,7 +160,12 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
       }
     });
     const thisOutputs = outputs;
-    const thisRun = (run = runCell(code, {timeLimit: limit, onMessage: thisOutputs.push, onStart: (startedAt) => {
+    const onMessage = (message) => {
+      thisOutputs.push(message);
+      // Exercises listen for the returned value (as the worker described it) to check it.
+      if (message.type === "result") root.dispatchEvent(new CustomEvent("result", {detail: message.value}));
+    };
+    const thisRun = (run = runCell(code, {timeLimit: limit, onMessage, onStart: (startedAt) => {
       clearInterval(countdown);
       const tick = () => (status.textContent = `Running… ${seconds(performance.now() - startedAt)} of ${seconds(limit)}`);
       tick();
