@@ -10,3 +10,8 @@ export * from "./lora.js";
 export * from "./inject.js";
 export * from "./count.js";
 export {checkRange, checkPositive, checkNonNegative, checkInteger} from "./check.js";
+export * from "./layernorm.js";
+export * from "./position.js";
+export * from "./attention.js";
+export * from "./transformer.js";
+export * from "./gpt.js";
