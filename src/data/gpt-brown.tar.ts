@@ -7,9 +7,8 @@
 import {readFileSync} from "node:fs";
 import {
   Adam, GPT, charVocabulary, consecutiveWindows, decodeText, encodeText, languageModelEvaluate, languageModelStep,
-  parameterCounts, randomWindows, rng, sampleTokens, unigramLoss, useFastKernels
+  parameterCounts, randomWindows, rng, sampleTokens, unigramLoss, useFastKernels, writeModelWeights
 } from "../../lib/index.js";
-import {writeModelWeights} from "../../lib/adapters/index.js";
 import {brownText} from "./brown.js";
 import {gptPretraining as setup} from "./gpt-config.js";
 import {tar} from "./lab-tar.js";
