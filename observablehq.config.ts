@@ -15,6 +15,7 @@ export default {
     {name: "Intrinsic rank", path: "/intrinsic-rank"},
     {name: "Fine-tune lab", path: "/lab"},
     {name: "Adapters", path: "/adapters"},
+    {name: "A small GPT", path: "/gpt"},
     {name: "Playground", path: "/playground"},
     {name: "Glossary", path: "/glossary"}
   ],
