@@ -10,4 +10,8 @@ export * from "./charmlp.js";
 export * from "./lora.js";
 export * from "./inject.js";
 export * from "./variants.js";
+export * from "./dora.js";
+export * from "./pissa.js";
+export * from "./vera.js";
+export * from "./qlora.js";
 export * from "./count.js";
