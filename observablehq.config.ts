@@ -12,6 +12,7 @@ export default {
     {name: "Intrinsic rank", path: "/intrinsic-rank"},
     {name: "Fine-tune lab", path: "/lab"},
     {name: "Adapters", path: "/adapters"},
+    {name: "Variants", path: "/variants"},
     {name: "Playground", path: "/playground"}
   ],
   // Light and dark themes that follow the reader's system setting.

@@ -22,3 +22,9 @@ export const intrinsicDimension = {authors: "Aghajanyan, A., Zettlemoyer, L., & 
 
 /** LoraHub: weighted composition of adapters, the blend on the Adapters page. */
 export const loraHub = {authors: "Huang, C., Liu, Q., Lin, B. Y., Pang, T., Du, C., & Lin, M.", year: 2023, title: "LoraHub: Efficient Cross-Task Generalization via Dynamic LoRA Composition", venue: "COLM 2024", id: "arXiv:2307.13269"};
+
+export const dora = {authors: "Liu, S.-Y., Wang, C.-Y., Yin, H., Molchanov, P., Wang, Y.-C. F., Cheng, K.-T., & Chen, M.-H.", year: 2024, title: "DoRA: Weight-Decomposed Low-Rank Adaptation", venue: "ICML 2024", id: "arXiv:2402.09353"};
+
+export const pissa = {authors: "Meng, F., Wang, Z., & Zhang, M.", year: 2024, title: "PiSSA: Principal Singular Values and Singular Vectors Adaptation of Large Language Models", venue: "NeurIPS 2024", id: "arXiv:2404.02948"};
+
+export const vera = {authors: "Kopiczko, D. J., Blankevoort, T., & Asano, Y. M.", year: 2024, title: "VeRA: Vector-based Random Matrix Adaptation", venue: "ICLR 2024", id: "arXiv:2310.11454"};

@@ -66,3 +66,15 @@ describe("merging into an NF4 base", () => {
     expect(points[4].kept).toBeGreaterThan(0.9);
   });
 });
+
+describe("QLoRA's memory from the savings formulas", () => {
+  it("stores a frozen weight in 4 + 8/64 + 32/(64·256) bits and fits 65B with an r = 64 adapter under 48 GB", async () => {
+    const {customModel, loraParameters, matrixGroups, nf4BitsPerParameter, qloraMemory} = await import("../../lib/site/index.js");
+    expect(nf4BitsPerParameter).toBeCloseTo(4.127, 3);
+    const trainable = loraParameters(customModel({layers: 80, dModel: 8192, dFF: 22016, heads: 64, gatedMLP: true}), {matrices: matrixGroups, rank: 64});
+    expect(trainable).toBe(80 * 64 * (4 * (8192 + 8192) + 3 * (8192 + 22016)));
+    const memory = qloraMemory(65e9, trainable);
+    expect(memory.total).toBeCloseTo((65e9 * nf4BitsPerParameter) / 8 + 16 * trainable, -3);
+    expect(memory.total).toBeLessThan(48e9);
+  });
+});
