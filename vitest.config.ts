@@ -6,7 +6,8 @@ import {defineConfig} from "vitest/config";
 // tests that train or run layers again with the WebAssembly SIMD kernels installed.
 const engineTests = [
   "nn-gradients", "nn-errors", "lora", "train", "optim", "elementwise",
-  "adapter-ops", "peft", "tasks", "adapters-task", "rank-experiments", "variants"
+  "adapter-ops", "peft", "tasks", "adapters-task", "rank-experiments", "variants",
+  "variant-methods", "variants-peft"
 ].map((name) => `test/lib/${name}.test.ts`);
 
 export default defineConfig({

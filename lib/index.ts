@@ -6,6 +6,7 @@ export * from "./random.js";
 export * from "./check.js";
 export * from "./format.js";
 export * from "./analysis/index.js";
+export * from "./quant/index.js";
 export * from "./nn/index.js";
 export * from "./optim/index.js";
 export * from "./train/index.js";

@@ -5,5 +5,6 @@ export * from "./tensors.js";
 export * from "./weights.js";
 export * from "./adapter.js";
 export * from "./peft.js";
+export * from "./peft-variants.js";
 export * from "./ops.js";
 export * from "./serving.js";

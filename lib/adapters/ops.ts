@@ -5,7 +5,7 @@
 // PEFT's "linear"), which adds cross terms B_i·A_j.
 import {type Matrix, axpy, matmul, matrix, scale} from "../matrix/index.js";
 import {type Module, loraLayers, replaceModule} from "../nn/index.js";
-import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, writeAdapter} from "./adapter.js";
+import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, scalingOf, writeAdapter} from "./adapter.js";
 import {bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits} from "./float16.js";
 import type {SafetensorsDtype} from "./safetensors.js";
 
@@ -162,7 +162,6 @@ function currentValue(model: Module, path: string, name: string): Matrix {
   return {rows: value.rows, cols: value.cols, data: value.data.slice()};
 }
 
-
 /**
  * True when `adapter` is `reference` stored in `dtype`: same config and layers, and every
  * factor value equal to the reference's rounded to that dtype. Names the cause of a
@@ -180,4 +179,35 @@ export function isRoundedCopy(adapter: Adapter, reference: Adapter, dtype: Safet
     return theirs !== undefined && (["A", "B"] as const).every((factor) =>
       own[factor].data.length === theirs[factor].data.length && own[factor].data.every((value, i) => value === round(theirs[factor].data[i])));
   });
+}
+
+/**
+ * PEFT's PiSSA-to-LoRA conversion (save_pretrained's path_initial_model_for_weight_conversion,
+ * LoraModel.subtract_mutated_init): ΔW = s·(B·A − B0·A0) = s·[B | −B0]·[A ; A0], a plain LoRA of
+ * rank 2r that applies to the original W0 (not the residual). α doubles (α·√2 with rsLoRA) so the
+ * scaling stays s, as PEFT writes it.
+ */
+export function pissaToLoRA(initial: Adapter, trained: Adapter): Adapter {
+  const {rank, alpha, rsLoRA, dropout} = trained.config;
+  if (initial.config.rank !== rank || initial.config.alpha !== alpha || initial.config.rsLoRA !== rsLoRA) {
+    throw new Error("pissaToLoRA: the initial and trained adapters must share r, α and the scaling rule");
+  }
+  const config = {rank: 2 * rank, alpha: rsLoRA ? alpha * Math.SQRT2 : 2 * alpha, rsLoRA, dropout};
+  const layers: Adapter["layers"] = {};
+  for (const [path, {A, B}] of Object.entries(trained.layers)) {
+    const start = initial.layers[path];
+    if (!start) throw new Error(`pissaToLoRA: ${path} is in the trained adapter but not the initial one`);
+    const catA = matrix(2 * rank, A.cols); // [A ; A0], (2r, in)
+    catA.data.set(A.data);
+    catA.data.set(start.A.data, A.data.length);
+    const catB = matrix(B.rows, 2 * rank); // [B | −B0], (out, 2r)
+    for (let i = 0; i < B.rows; i++) {
+      for (let k = 0; k < rank; k++) {
+        catB.data[i * 2 * rank + k] = B.data[i * rank + k];
+        catB.data[i * 2 * rank + rank + k] = -start.B.data[i * rank + k];
+      }
+    }
+    layers[path] = {A: catA, B: catB, scaling: scalingOf(config)};
+  }
+  return {config, layers, saved: trained.saved};
 }

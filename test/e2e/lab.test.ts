@@ -5,6 +5,7 @@
 import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
 import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
+import {methods} from "../../lib/site/index.js";
 
 let browser: Browser;
 let origin: string;
@@ -32,8 +33,8 @@ test("the default LoRA run trains live above chance and its merged model predict
   const {page, problems} = await openPage(browser, origin, "/lab");
   try {
     await waitForCells(page);
-    // Build-time runs are on the page before anything runs.
-    await expect.poll(() => page.locator('tr[data-run^="build-"]').count()).toBe(3);
+    // Build-time runs are on the page before anything runs: one per method (every LoRA variant and the two baselines).
+    await expect.poll(() => page.locator('tr[data-run^="build-"]').count()).toBe(methods.length);
     const run = await runLive(page);
     console.log(`default digits LoRA run in Chromium: ${run.wallMs.toFixed(0)} ms, accuracy ${(100 * run.accuracy).toFixed(1)}%`);
     expect(run.status).toBe("done");

@@ -250,6 +250,21 @@ export function trainingMemory(totalParameters: number, trainableParameters: num
   return {full: trained(totalParameters, 0), lora: trained(trainableParameters, totalParameters)};
 }
 
+/**
+ * Bits a frozen weight takes in QLoRA (arXiv:2305.14314, §3): a 4-bit NF4 code plus the block
+ * constants after double quantisation, 8/64 + 32/(64·256) = 0.127 bits (0.5 bits without it).
+ */
+export const nf4BitsPerParameter = 4 + 8 / 64 + 32 / (64 * 256);
+
+/** Training state with a frozen NF4 base (QLoRA): the base at 4.127 bits, the adapter at mixed precision. */
+export function qloraMemory(totalParameters: number, trainableParameters: number): MemoryBreakdown {
+  checkWhole("totalParameters", totalParameters, 1);
+  checkWhole("trainableParameters", trainableParameters, 0);
+  const b = bytesPer.mixed;
+  const n = trainableParameters;
+  return breakdown((totalParameters * nf4BitsPerParameter) / 8 + n * b.weight, n * b.master, n * b.gradient, n * b.moments);
+}
+
 /** Storage for `tasks` task models: full copies vs one base model plus one adapter per task (§4.2, footnote 4). */
 export function taskStorage(baseBytes: number, adapterSize: number, tasks: number): {fullCopies: number; baseAndAdapters: number; ratio: number} {
   checkWhole("tasks", tasks, 1);
