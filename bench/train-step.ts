@@ -10,10 +10,7 @@ import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {Buffer} from "node:buffer";
 import {createRequire} from "node:module";
 import {dirname} from "node:path";
-import {
-  Adam, type MatmulKernels, MLP, type Matrix, Linear, Trainer, fillNormal, gatherBatch, injectLoRA, kernels, matrix,
-  rng, setKernels, softmaxCrossEntropy, transpose
-} from "../lib/index.js";
+import {Adam, type MatmulKernels, MLP, type Matrix, Linear, Trainer, fillNormal, gatherBatch, injectLoRA, kernels, matrix, rng, setKernels, softmaxCrossEntropy, transpose} from "../lib/index.js";
 
 const SIZES = [256, 256, 10], BATCH = 64, RANK = 8, ALPHA = 16, LR = 1e-3;
 const ROUNDS = 3, WARMUP_STEPS = 20, BUDGET_MS = 700, MIN_STEPS = 15;

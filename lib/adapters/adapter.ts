@@ -3,7 +3,7 @@
 // several of these, switch between them, blend them and save them; `applyAdapter`
 // puts one into a model and checks everything before it changes anything.
 import {type Matrix, allFinite, clone} from "../matrix/index.js";
-import {Linear, LoRALinear, type Module, findModule, loraLayers, matchesModule} from "../nn/index.js";
+import {Linear, LoRALinear, type Module, findModule, loraLayers, matchesModule, replaceModule} from "../nn/index.js";
 import {type Rng, rng} from "../random.js";
 
 /** The hyperparameters shared by every layer of an adapter (PEFT's r, lora_alpha, use_rslora, lora_dropout). */
@@ -180,13 +180,6 @@ export function writeAdapter(model: Module, adapter: Adapter, {random = rng(0)}:
   for (const [path, values] of Object.entries(adapter.saved)) {
     for (const p of findModule(model, path).ownParameters()) p.value.data.set(values[p.name].data);
   }
-}
-
-/** Puts `module` at the dotted `path` of the model. */
-export function replaceModule(model: Module, path: string, module: Module): void {
-  const dot = path.lastIndexOf(".");
-  const parent = dot < 0 ? model : findModule(model, path.slice(0, dot));
-  parent.setChild(path.slice(dot + 1), module);
 }
 
 function configOf(layer: LoRALinear): AdapterConfig {

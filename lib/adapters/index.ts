@@ -6,3 +6,4 @@ export * from "./weights.js";
 export * from "./adapter.js";
 export * from "./peft.js";
 export * from "./ops.js";
+export * from "./serving.js";

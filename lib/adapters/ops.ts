@@ -3,8 +3,8 @@
 // their ΔW (LoraHub, arXiv:2307.13269); or stack the factors (PEFT's
 // add_weighted_adapter, combination_type="cat") for an exact low-rank blend.
 import {type Matrix, axpy, matmul, matrix, scale} from "../matrix/index.js";
-import {type Module, loraLayers} from "../nn/index.js";
-import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, replaceModule, writeAdapter} from "./adapter.js";
+import {type Module, loraLayers, replaceModule} from "../nn/index.js";
+import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, writeAdapter} from "./adapter.js";
 
 /** ΔW = scaling · B·A of one adapter layer, (out × in). */
 export function layerDelta({A, B, scaling}: {A: Matrix; B: Matrix; scaling: number}): Matrix {

@@ -5,7 +5,7 @@
 // h·d … (h+1)·d − 1 of Q, K and V (d = C / heads), as in GPT-2's split_heads.
 import {type Matrix, matmul, matmulTransA, matmulTransB, matrix} from "../matrix/index.js";
 import type {Rng} from "../random.js";
-import {checkColumns, checkInteger} from "./check.js";
+import {checkColumns, checkInteger} from "../check.js";
 import {Linear} from "./linear.js";
 import {type BackwardOptions, type ForwardContext, Module, cached, checkGradShape} from "./module.js";
 import {checkSequenceLength} from "./position.js";

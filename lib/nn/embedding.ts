@@ -3,7 +3,7 @@
 // their embeddings side by side, as in Bengio et al. 2003 and makemore's MLP.
 import {type Matrix, matrix} from "../matrix/index.js";
 import {type Rng, fillNormal} from "../random.js";
-import {checkInteger} from "./check.js";
+import {checkInteger} from "../check.js";
 import {type BackwardOptions, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";
 

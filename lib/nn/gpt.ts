@@ -6,7 +6,7 @@
 // "blocks.0.attn.q_proj" is the same layer here, in its weights file and in PEFT.
 import {type Matrix, matrix} from "../matrix/index.js";
 import {type Rng, fillNormal} from "../random.js";
-import {checkInteger} from "./check.js";
+import {checkInteger} from "../check.js";
 import {Embedding} from "./embedding.js";
 import {LayerNorm} from "./layernorm.js";
 import {Linear} from "./linear.js";

@@ -73,6 +73,13 @@ export function findModule(model: Module, name: string): Module {
   return found[1];
 }
 
+/** Puts `module` at the dotted `path` of the model. */
+export function replaceModule(model: Module, path: string, module: Module): void {
+  const dot = path.lastIndexOf(".");
+  const parent = dot < 0 ? model : findModule(model, path.slice(0, dot));
+  parent.setChild(path.slice(dot + 1), module);
+}
+
 /** Every LoRALinear in the model, by name. */
 export function loraLayers(model: Module): [string, LoRALinear][] {
   return model.namedModules().filter((e): e is [string, LoRALinear] => e[1] instanceof LoRALinear);

@@ -3,7 +3,7 @@
 // layer the PyTorch fixtures are built with (same ε = 1e-5, biased variance), so
 // weights move between the two without translation.
 import {type Matrix, matrix} from "../matrix/index.js";
-import {checkColumns, checkInteger, checkPositive} from "./check.js";
+import {checkColumns, checkInteger, checkPositive} from "../check.js";
 import {type BackwardOptions, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";
 

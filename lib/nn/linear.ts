@@ -3,7 +3,7 @@
 // LoRA's A (r × in) and B (out × r) have the shapes PEFT checkpoints have.
 import {type Matrix, matmul, matmulTransA, matmulTransB, matrix, addRowVector, sumRows} from "../matrix/index.js";
 import {type Rng, fillUniform} from "../random.js";
-import {checkColumns, checkInteger} from "./check.js";
+import {checkColumns, checkInteger} from "../check.js";
 import {type BackwardOptions, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";
 

@@ -6,7 +6,7 @@
 // model at step 0, yet B's gradient scaling · dyᵀ·(x·Aᵀ) is not zero.
 import {type Matrix, axpy, matmul, matmulTransA, matmulTransB, matrix, scale} from "../matrix/index.js";
 import {type Rng, fillNormal, fillUniform} from "../random.js";
-import {checkInteger, checkPositive, checkRange} from "./check.js";
+import {checkInteger, checkPositive, checkRange} from "../check.js";
 import {Linear} from "./linear.js";
 import {type BackwardOptions, type ForwardContext, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";

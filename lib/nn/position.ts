@@ -3,7 +3,7 @@
 // at different places in the context.
 import {type Matrix, matrix} from "../matrix/index.js";
 import {type Rng, fillNormal} from "../random.js";
-import {checkColumns, checkInteger} from "./check.js";
+import {checkColumns, checkInteger} from "../check.js";
 import {type BackwardOptions, type ForwardContext, Module, cached, checkGradShape} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";
 

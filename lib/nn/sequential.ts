@@ -4,7 +4,7 @@
 import type {Matrix} from "../matrix/index.js";
 import type {Rng} from "../random.js";
 import {ReLU, GELU, Tanh} from "./activations.js";
-import {checkInteger} from "./check.js";
+import {checkInteger} from "../check.js";
 import {Linear} from "./linear.js";
 import {type BackwardOptions, type ForwardContext, Module} from "./module.js";
 

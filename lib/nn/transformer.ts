@@ -6,7 +6,7 @@ import type {Matrix} from "../matrix/index.js";
 import type {Rng} from "../random.js";
 import {GELU} from "./activations.js";
 import {CausalSelfAttention} from "./attention.js";
-import {checkInteger} from "./check.js";
+import {checkInteger} from "../check.js";
 import {LayerNorm} from "./layernorm.js";
 import {Linear} from "./linear.js";
 import {type BackwardOptions, type ForwardContext, Module} from "./module.js";

@@ -6,7 +6,7 @@
 // While the WebAssembly engine is active, large tensors take its 4-lane SIMD
 // update: in a full fine-tune the scalar loop was the largest phase of a step.
 import {adamUpdateWasm, fastKernelsActive} from "../matrix/index.js";
-import {checkNonNegative, checkPositive, checkRange} from "../nn/check.js";
+import {checkNonNegative, checkPositive, checkRange} from "../check.js";
 import type {Parameter} from "../nn/parameter.js";
 import {Optimizer} from "./optimizer.js";
 

@@ -1,6 +1,6 @@
 // Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_): if the norm of
 // all gradients together exceeds maxNorm, scale every gradient by maxNorm/norm.
-import {checkPositive} from "../nn/check.js";
+import {checkPositive} from "../check.js";
 import type {Parameter} from "../nn/parameter.js";
 
 /** √(Σ ‖grad‖²) over the parameters, in float64. */

@@ -1,7 +1,7 @@
 // LoRA+ (Hayou et al. 2024, arXiv:2402.12354): one learning rate for A and B is
 // suboptimal; B should learn λ times faster (λ ≈ 16 in the paper). Here that is a
 // per-parameter learning-rate multiplier, so any optimizer supports it.
-import {checkPositive} from "../nn/check.js";
+import {checkPositive} from "../check.js";
 import {loraLayers} from "../nn/inject.js";
 import type {Module} from "../nn/module.js";
 

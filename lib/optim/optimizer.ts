@@ -1,7 +1,7 @@
 // What every optimizer shares: the list of parameters it updates (only trainable
 // ones: freezing a weight means not listing it), a validated learning rate, and
 // a count of the state bytes it keeps (the memory LoRA saves).
-import {checkNonNegative} from "../nn/check.js";
+import {checkNonNegative} from "../check.js";
 import {type Parameter, zeroGrad} from "../nn/parameter.js";
 
 /** Base class: subclasses implement `update` for one parameter and `stateBytes`. */

@@ -1,6 +1,6 @@
 // Stochastic gradient descent with optional heavy-ball momentum, as torch.optim.SGD:
 // v ← μ·v + g;  θ ← θ − lr·v  (weight decay, if any, adds wd·θ to g).
-import {checkNonNegative, checkRange} from "../nn/check.js";
+import {checkNonNegative, checkRange} from "../check.js";
 import type {Parameter} from "../nn/parameter.js";
 import {Optimizer} from "./optimizer.js";
 

@@ -1,6 +1,6 @@
 // Loss (and accuracy, for classification) of a model on a whole dataset, in
 // evaluation mode (no dropout), batch by batch to bound memory.
-import {checkInteger} from "../nn/check.js";
+import {checkInteger} from "../check.js";
 import type {Module} from "../nn/module.js";
 import {type Dataset, checkDataset, countCorrect, datasetLoss, gatherBatch} from "./data.js";
 

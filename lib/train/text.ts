@@ -4,7 +4,7 @@
 // unigram baseline a model must beat to show it learned more than letter counts.
 import {type Matrix, matrix} from "../matrix/index.js";
 import type {Rng} from "../random.js";
-import {checkInteger} from "../nn/check.js";
+import {checkInteger} from "../check.js";
 
 /** The characters of a text, sorted, with their ids (id = index in `chars`). */
 export interface CharVocabulary {

@@ -1,7 +1,7 @@
 // One training step at a time: the trainer owns the mini-batch order (seeded
 // shuffles, one per epoch) and nothing else. Pacing, progress and cancelation
 // belong to the caller, which calls step() as often as it likes.
-import {checkInteger, checkPositive} from "../nn/check.js";
+import {checkInteger, checkPositive} from "../check.js";
 import type {Module} from "../nn/module.js";
 import {clipGradNorm, gradNorm} from "../optim/clip.js";
 import type {Optimizer} from "../optim/optimizer.js";

@@ -1,8 +1,8 @@
 // The lab's figures and its run table. Each function takes runs (LabResult from
-// lib/tasks plus {id, label}) and returns an element; none of them trains anything.
+// lib/site/lab plus {id, label}) and returns an element; none of them trains anything.
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
-import {formatBytes} from "../lib/savings.js";
+import {formatBytes} from "../lib/index.js";
 
 const methodNames = {lora: "LoRA", full: "full fine-tuning", head: "head only"};
 

@@ -1,5 +1,5 @@
 // The lab's settings form. Like an Observable input: `.value` is the whole setup
-// (a LabSetup from lib/tasks) and it emits "input" when anything changes; switching
+// (a LabSetup from lib/site/lab) and it emits "input" when anything changes; switching
 // the task resets every field to that task's defaults. `showErrors(errors)` puts
 // each field's message (from validateSetup) right beside that field.
 import {html} from "htl";

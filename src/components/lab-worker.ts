@@ -3,7 +3,7 @@
 // and answers with the run's report. It yields to its event loop every ~30 ms so a
 // "stop" message is seen between steps; a diverging run ends as status "error"
 // with lib's message and the curve up to that point.
-import {LabRun, type LabSetup, digitsAssets, namesAssets} from "../lib/index.js";
+import {LabRun, type LabSetup, digitsAssets, namesAssets} from "../lib/site/index.js";
 
 /** What the page sends: the setup and the raw task files (fetched once by the page). */
 interface LabInput {

@@ -1,14 +1,15 @@
 // The live-cell sandbox: one Web Worker per run. It receives a cell's code, runs it
-// as the body of an async function with the whole lib API in scope as `lora` and a
-// `plot` helper, and posts back what the page shows: console lines, charts, the
+// as the body of an async function with the engine's API in scope as `lora`, the
+// site's experiments (datasets, base models) as `site`, and a `plot` helper, and posts back what the page shows: console lines, charts, the
 // returned value and errors with their line number in the cell. The page kills the
 // worker to stop a run, so nothing here needs to be cancelable.
 import * as lora from "../lib/index.js";
+import * as site from "../lib/site/index.js";
 
 type Position = {line: number; column: number};
-type Cell = (lora: unknown, plot: unknown) => Promise<unknown>;
+type Cell = (lora: unknown, site: unknown, plot: unknown) => Promise<unknown>;
 
-const PARAMETERS = ["lora", "plot"];
+const PARAMETERS = ["lora", "site", "plot"];
 const AsyncFunction = (async function () {}).constructor as new (...args: string[]) => Cell;
 const LOG_LIMIT = 1000; // a logging loop must not flood the page
 const MARKS = new Set(["lineY", "lineX", "line", "dot", "dotX", "dotY", "barY", "barX", "rectY", "rectX", "areaY", "areaX", "cell", "ruleX", "ruleY", "tickX", "tickY", "text"]);
@@ -155,7 +156,7 @@ async function run(code: string): Promise<void> {
     return;
   }
   try {
-    const value = await cell(lora, plot);
+    const value = await cell(lora, site, plot);
     post({type: "result", value: describe(value)});
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));

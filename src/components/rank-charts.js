@@ -1,5 +1,5 @@
 // Charts and the Table 7 comparison for the "Intrinsic rank" page. Each takes the
-// results of lib/experiments/rank.ts and returns a Plot figure with axis labels
+// results of lib/site/rank/rank.ts and returns a Plot figure with axis labels
 // in units, a caption saying what to notice and an aria-label/description.
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";

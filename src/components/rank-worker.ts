@@ -2,7 +2,7 @@
 // thread in the protocol of src/components/worker-run.js. It trains in slices of
 // ~40 ms and returns to the event loop between them, so a "stop" message is seen
 // within one slice; progress is posted once per slice.
-import {type RankResults, type RankSettings, rankExperiment} from "../lib/index.js";
+import {type RankResults, type RankSettings, rankExperiment} from "../lib/site/index.js";
 
 /** What `done` carries: the results, or where the run was when the reader stopped it. */
 export type RankRunResult =

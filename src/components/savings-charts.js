@@ -1,4 +1,4 @@
-// Charts for the "Parameter savings" page. Each takes rows computed by lib/savings.ts
+// Charts for the "Parameter savings" page. Each takes rows computed by lib/site/savings/savings.ts
 // and returns a Plot figure with axis labels in units, a caption saying what to
 // notice, and an aria-label/description as its text alternative.
 import * as Plot from "@observablehq/plot";

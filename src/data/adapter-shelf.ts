@@ -8,10 +8,8 @@
 //   <view>/adapter_config.json
 //   results.json                           accuracies, sizes, loss curves, build times
 // The base itself is the lab's data/lab-digits/base.safetensors.
-import {
-  PEFT_FILES, accuracyOn, adapterDeltas, adapterShelf, allViews, baseWeights, digitViews, digitsBase, encodeDigits,
-  selectDigits, setDelta, trainViewAdapter, viewDataset, writePeftAdapter, type DigitSet
-} from "../../lib/index.js";
+import {PEFT_FILES, adapterDeltas, baseWeights, setDelta, writePeftAdapter} from "../../lib/index.js";
+import {accuracyOn, adapterShelf, allViews, digitViews, digitsBase, encodeDigits, selectDigits, trainViewAdapter, viewDataset, type DigitSet} from "../../lib/site/index.js";
 
 /** The adapters trained on the pretrained base `weights` (safetensors), as tar members. */
 export function adapterShelfMembers(set: DigitSet, weights: Uint8Array, pretrained: {testAccuracy: number; pretrainMs: number}): {name: string; bytes: Uint8Array}[] {

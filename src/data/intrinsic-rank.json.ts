@@ -1,7 +1,7 @@
 // Build-time run of the "Intrinsic rank" experiment at its default settings: the
-// same seeded code the page's worker runs (lib/experiments/rank.ts), so the page
+// same seeded code the page's worker runs (lib/site/rank/rank.ts), so the page
 // shows these results at once and a live run with the defaults reproduces them.
-import {defaultRankSettings, runRankExperiment} from "../../lib/index.js";
+import {defaultRankSettings, runRankExperiment} from "../../lib/site/index.js";
 
 const results = runRankExperiment(defaultRankSettings);
 // Five significant digits are more than any chart or table shows, and keep the file small.

@@ -5,8 +5,8 @@
 // Adapters page's adapters, trained on this same base (adapter-shelf.ts).
 // Members: digits.bin, base.safetensors, defaults.json, adapters/… (page: FileAttachment("data/lab-digits/…")).
 import "../../lib/index.js"; // installs the WebAssembly matmuls, as in the page
-import {writeModelWeights} from "../../lib/adapters/index.js";
-import {concatDigits, digits, digitsAssets, encodeDigits, pretrainDigits, runToCompletion, selectDigits, type Method} from "../../lib/tasks/index.js";
+import {writeModelWeights} from "../../lib/index.js";
+import {concatDigits, digits, digitsAssets, encodeDigits, pretrainDigits, runToCompletion, selectDigits, type Method} from "../../lib/site/index.js";
 import {adapterShelfMembers} from "./adapter-shelf.js";
 import {readMnist} from "./lab-sources.js";
 import {tar} from "./lab-tar.js";

@@ -3,8 +3,8 @@
 // to (one per line, in split order), and the default runs computed with lib.
 // Members: names.txt, base.safetensors, defaults.json (page: FileAttachment("data/lab-names/…")).
 import "../../lib/index.js";
-import {writeModelWeights} from "../../lib/adapters/index.js";
-import {cleanWords, names, namesAssets, pretrainNames, runToCompletion, type Method} from "../../lib/tasks/index.js";
+import {writeModelWeights} from "../../lib/index.js";
+import {cleanWords, names, namesAssets, pretrainNames, runToCompletion, type Method} from "../../lib/site/index.js";
 import {readEnglishWords, readFirstNames} from "./lab-sources.js";
 import {tar} from "./lab-tar.js";
 

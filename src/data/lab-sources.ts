@@ -2,7 +2,7 @@
 // shared by the lab's loaders so they decode the packages one way.
 import {readFileSync} from "node:fs";
 import {createRequire} from "node:module";
-import {type DigitSet, digitSetFromClasses} from "../../lib/tasks/index.js";
+import {type DigitSet, digitSetFromClasses} from "../../lib/site/index.js";
 
 const require = createRequire(import.meta.url);
 

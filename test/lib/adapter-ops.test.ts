@@ -3,10 +3,7 @@
 // plain triple loop), which averaging the factors is not; and "cat" stacks the
 // factors so that B·A equals that blend exactly in exact arithmetic.
 import {describe, expect, it} from "vitest";
-import {
-  type Adapter, LoRALinear, Linear, MLP, type Matrix, applyAdapter, blendAdapters, catAdapters, clone, findModule, layerDelta,
-  loraLayers, matmul, maxAbsDiff, mergeLoRA, rng, switchAdapter, unmergeLoRA
-} from "../../lib/index.js";
+import {type Adapter, LoRALinear, Linear, MLP, type Matrix, applyAdapter, blendAdapters, catAdapters, clone, findModule, layerDelta, loraLayers, matmul, maxAbsDiff, mergeLoRA, rng, switchAdapter, unmergeLoRA} from "../../lib/index.js";
 import {adaptedMLP, snapshot} from "./adapter-fixtures.js";
 
 const first = adaptedMLP({seed: 1, rank: 2, alpha: 4}).adapter;

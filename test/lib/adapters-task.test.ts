@@ -2,11 +2,8 @@
 // the per-example unmerged forward equals each row's own adapter merged, and a blend
 // with weight 1 on one adapter is that adapter.
 import {describe, expect, it} from "vitest";
-import {
-  type Adapter, type DigitSet, Linear, adapterDeltas, baseWeights, blendAdapters, digitViews, digitsModel, digits, injectLoRA,
-  interleavedRows, matrix, maxAbsDiff, mixedAdapterForward, removeAdapter, rng, setDelta, switchAdapter, extractAdapter, viewDigits,
-  gatherRows
-} from "../../lib/index.js";
+import {type Adapter, Linear, adapterDeltas, baseWeights, blendAdapters, injectLoRA, matrix, maxAbsDiff, mixedAdapterForward, removeAdapter, rng, setDelta, switchAdapter, extractAdapter, gatherRows} from "../../lib/index.js";
+import {type DigitSet, digitViews, digitsModel, digits, interleavedRows, viewDigits} from "../../lib/site/index.js";
 
 /** One 14×14 image whose pixel i holds i (mod 256), so every permutation is visible. */
 function numbered(): DigitSet {

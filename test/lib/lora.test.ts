@@ -2,10 +2,7 @@
 // are exact up to float32 rounding, injection freezes what it should, and with
 // enough rank LoRA reaches what a full fine-tune reaches.
 import {describe, expect, it} from "vitest";
-import {
-  Adam, LoRALinear, Linear, MLP, Sequential, Trainer, adapterBytes, clone, frobeniusNorm, injectLoRA, loraLayers,
-  maxAbsDiff, mergeLoRA, optimizerStateBytes, parameterCounts, plantedTask, rng, softmaxCrossEntropy, unmergeLoRA
-} from "../../lib/index.js";
+import {Adam, LoRALinear, Linear, MLP, Sequential, Trainer, adapterBytes, clone, frobeniusNorm, injectLoRA, loraLayers, maxAbsDiff, mergeLoRA, optimizerStateBytes, parameterCounts, plantedTask, rng, softmaxCrossEntropy, unmergeLoRA} from "../../lib/index.js";
 import {randomMatrix} from "./gradcheck.js";
 
 function std(values: Float32Array): number {

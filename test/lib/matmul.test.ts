@@ -5,10 +5,7 @@
 // tiles and of SIMD steps).
 import {multiply, transpose as mathTranspose} from "mathjs";
 import {describe, expect, it, vi} from "vitest";
-import {
-  type Matrix, type MatmulKernels, adamUpdateWasm, axpyWasm, fillNormal, fromRows, kernels, matrix,
-  referenceKernels, rng, toRows, useFastKernels, wasmKernels
-} from "../../lib/index.js";
+import {type Matrix, type MatmulKernels, adamUpdateWasm, axpyWasm, fillNormal, fromRows, kernels, matrix, referenceKernels, rng, toRows, useFastKernels, wasmKernels} from "../../lib/index.js";
 
 type Product = "matmul" | "matmulTransB" | "matmulTransA";
 const PRODUCTS: Product[] = ["matmul", "matmulTransB", "matmulTransA"];

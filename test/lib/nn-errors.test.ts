@@ -1,9 +1,6 @@
 // Bad input throws a RangeError that names the argument, the value and the range.
 import {describe, expect, it} from "vitest";
-import {
-  Adam, AdamW, Embedding, Linear, LoRALinear, MLP, SGD, Trainer, clipGradNorm, evaluate, injectLoRA,
-  loraPlusMultipliers, matrix, meanSquaredError, optimizerStateBytes, parameter, rng, softmaxCrossEntropy
-} from "../../lib/index.js";
+import {Adam, AdamW, Embedding, Linear, LoRALinear, MLP, SGD, Trainer, clipGradNorm, evaluate, injectLoRA, loraPlusMultipliers, matrix, meanSquaredError, optimizerStateBytes, parameter, rng, softmaxCrossEntropy} from "../../lib/index.js";
 
 const base = () => new Linear(8, 4, rng(1));
 const params = () => [parameter("w", matrix(1, 2))];

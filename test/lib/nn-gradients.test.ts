@@ -1,9 +1,7 @@
 // Finite-difference checks of every layer's backward (see gradcheck.ts for the
 // scalar checked and why the tolerance is 2e-3).
 import {describe, expect, it} from "vitest";
-import {
-  Embedding, GELU, LoRALinear, Linear, MLP, ReLU, Tanh, matrix, meanSquaredError, rng, softmaxCrossEntropy
-} from "../../lib/index.js";
+import {Embedding, GELU, LoRALinear, Linear, MLP, ReLU, Tanh, matrix, meanSquaredError, rng, softmaxCrossEntropy} from "../../lib/index.js";
 import {TOLERANCE, checkModule, randomMatrix, worstError} from "./gradcheck.js";
 
 function expectAllBelow(errors: Record<string, number>, names: string[]): void {

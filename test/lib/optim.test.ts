@@ -1,9 +1,6 @@
 // Optimizers against hand-computed updates (PyTorch's formulas), clipping, LoRA+.
 import {describe, expect, it} from "vitest";
-import {
-  Adam, AdamW, MLP, SGD, clipGradNorm, fillNormal, gradNorm, injectLoRA, loraPlusMultipliers, matrix, parameter,
-  referenceKernels, rng, setKernels, wasmKernels
-} from "../../lib/index.js";
+import {Adam, AdamW, MLP, SGD, clipGradNorm, fillNormal, gradNorm, injectLoRA, loraPlusMultipliers, matrix, parameter, referenceKernels, rng, setKernels, wasmKernels} from "../../lib/index.js";
 
 function param(values: number[], grad: number[], options = {}) {
   const p = parameter("w", matrix(1, values.length, Float32Array.from(values)), options);

@@ -2,10 +2,7 @@
 // trips into a fresh base model, strict loading that changes nothing on failure,
 // and the base model's own weights.
 import {describe, expect, it} from "vitest";
-import {
-  MLP, type PeftFiles, applyAdapter, fromRows, injectLoRA, loadModelWeights, loadPeftAdapter, loraLayers, mergeLoRA, readPeftAdapter,
-  readSafetensors, rng, writeModelWeights, writePeftAdapter, writeSafetensors
-} from "../../lib/index.js";
+import {MLP, type PeftFiles, applyAdapter, fromRows, injectLoRA, loadModelWeights, loadPeftAdapter, loraLayers, mergeLoRA, readPeftAdapter, readSafetensors, rng, writeModelWeights, writePeftAdapter, writeSafetensors} from "../../lib/index.js";
 import {adaptedMLP, snapshot} from "./adapter-fixtures.js";
 
 const input = fromRows([[0.5, -1, 2, 0.25, -0.75, 1], [1, 1, -1, 0, 0.5, -2]]);

@@ -1,10 +1,8 @@
-// The "Intrinsic rank" experiment (lib/experiments): the default run finds the
+// The "Intrinsic rank" experiment (lib/site/rank): the default run finds the
 // planted rank at the elbow, every φ is in [0, 1] and the seeds really differ
 // from random matrices; the elbow and gap rules and the settings checks on their own.
 import {beforeAll, describe, expect, it} from "vitest";
-import {
-  type RankResults, defaultRankSettings, findElbow, rankExperiment, rankSettingsProblems, runRankExperiment, spectralGapRank
-} from "../../lib/index.js";
+import {type RankResults, defaultRankSettings, findElbow, rankExperiment, rankSettingsProblems, runRankExperiment, spectralGapRank} from "../../lib/site/index.js";
 
 describe("the default run (the one the data loader ships)", () => {
   let results: RankResults;

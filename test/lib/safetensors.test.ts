@@ -2,9 +2,7 @@
 // trips, a file built byte by byte from the format description, and every kind of
 // malformed file the reader must refuse, each with the key and the problem named.
 import {describe, expect, it} from "vitest";
-import {
-  bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits, readSafetensors, writeSafetensors
-} from "../../lib/index.js";
+import {bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits, readSafetensors, writeSafetensors} from "../../lib/index.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -1,24 +1,8 @@
 // The parameter-savings calculator against the LoRA paper's own numbers (Hu et al. 2021,
 // arXiv:2106.09685), published model totals, and the argument checks the page relies on.
 import {describe, expect, test} from "vitest";
-import {
-  type MatrixGroup,
-  abbreviateCount,
-  adapterFileBytes,
-  customModel,
-  formatBinaryBytes,
-  formatBytes,
-  layerMatrices,
-  loraParameters,
-  loraParametersSquare,
-  maxRank,
-  modelParameters,
-  modelPreset,
-  modelPresets,
-  paperFigures,
-  taskStorage,
-  trainingMemory
-} from "../../lib/index.js";
+import {abbreviateCount, formatBinaryBytes, formatBytes} from "../../lib/index.js";
+import {type MatrixGroup, adapterFileBytes, customModel, layerMatrices, loraParameters, loraParametersSquare, maxRank, modelParameters, modelPreset, modelPresets, paperFigures, taskStorage, trainingMemory} from "../../lib/site/index.js";
 
 const gpt3 = modelPreset("gpt3-175b");
 const qv: MatrixGroup[] = ["q", "v"];

@@ -2,13 +2,8 @@
 // models have the shapes the config promises, the URL keeps every field, bad
 // settings are caught by name, and a run is seeded, mergeable and honest about rank.
 import {describe, expect, it} from "vitest";
-import {
-  type LabSetup, LabRun, alphabet, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample,
-  encodeDigits, isTestIndex, matrix, maxAbsDiff, names, parameterCounts, rng, runToCompletion,
-  sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows,
-  type DigitSet, type TaskAssets,
-  loadModelWeights, writeModelWeights
-} from "../../lib/index.js";
+import {matrix, maxAbsDiff, parameterCounts, rng, loadModelWeights, writeModelWeights} from "../../lib/index.js";
+import {type LabSetup, LabRun, alphabet, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample, encodeDigits, isTestIndex, names, runToCompletion, sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows, type DigitSet, type TaskAssets} from "../../lib/site/index.js";
 import {randomMatrix} from "./gradcheck.js";
 
 /** A small DigitSet with recognisable bytes: image i is filled with (i·7) mod 256. */

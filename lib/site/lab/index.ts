@@ -7,4 +7,3 @@ export * from "./models.js";
 export * from "./setup.js";
 export * from "./lab.js";
 export * from "./pretrain.js";
-export * from "./adapters.js";

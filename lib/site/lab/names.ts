@@ -1,10 +1,7 @@
 // Character-level language modelling (Bengio et al. 2003; makemore's MLP): predict
 // the next letter from the previous `context` letters. Words are lowercase a–z; the
 // token 0 (".") pads the start and marks the end of every word, as in makemore.
-import {type Matrix, matrix, softmaxRows} from "../matrix/index.js";
-import type {Module} from "../nn/module.js";
-import {type Rng, permutation} from "../random.js";
-import type {Dataset} from "../train/data.js";
+import {type Dataset, type Matrix, matrix, type Module, permutation, type Rng, softmaxRows} from "../../index.js";
 
 /** "." (start/end) then a–z: 27 tokens. */
 export const alphabet = ".abcdefghijklmnopqrstuvwxyz";

@@ -2,13 +2,7 @@
 // (every entry of W = W0 + ΔW trainable) or a LoRA adapter on a frozen W0. Both
 // are generators that yield after every step, so a worker can report progress
 // and stop between steps while a data loader or a test simply runs them out.
-import {type Matrix, sub} from "../matrix/index.js";
-import {LoRALinear} from "../nn/lora.js";
-import {Linear} from "../nn/linear.js";
-import {Adam} from "../optim/adam.js";
-import {rng} from "../random.js";
-import {type Dataset} from "../train/data.js";
-import {Trainer} from "../train/trainer.js";
+import {Adam, type Dataset, Linear, LoRALinear, type Matrix, rng, sub, Trainer} from "../../index.js";
 
 /** How long and how fast to train; the same for every run of an experiment. */
 export interface FitOptions {

@@ -1,16 +1,10 @@
 // Pretraining the lab's base models (run by the build-time loaders, seeded, so the
 // same commit gives the same weights): digits on 0–4, letters on English words.
-import {Adam} from "../optim/adam.js";
-import {rng} from "../random.js";
-import type {Dataset} from "../train/data.js";
-import {evaluate} from "../train/evaluate.js";
-import {Trainer} from "../train/trainer.js";
-import {digits, names} from "./config.js";
+import {Adam, type Dataset, evaluate, type Module, rng, Trainer} from "../../index.js";
+import {digits, names, tasks} from "./config.js";
 import {type DigitSet, digitsDataset, selectDigits} from "./digits.js";
 import {buildModel} from "./lab.js";
 import {cleanWords, sampleWords, splitWords, wordWindows} from "./names.js";
-import type {Module} from "../nn/module.js";
-import {tasks} from "./config.js";
 
 /** A pretrained model and how it scores on its own held-out data. */
 export interface Pretrained {

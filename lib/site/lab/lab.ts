@@ -3,25 +3,12 @@
 // (LoRA, full fine-tuning or head only), train step by step, then report what the
 // page compares — curves, trainable parameters, optimizer bytes, the merge check
 // and ΔW's singular spectrum. Pacing and cancelation stay with the caller.
-import {type Matrix, argmaxRows, clone, frobeniusNorm, matrix, maxAbsDiff, sub} from "../matrix/index.js";
-import {singularValues} from "../analysis/svd.js";
-import {effectiveRank} from "../analysis/spectrum.js";
-import {adapterBytes, parameterCounts} from "../nn/count.js";
-import {findModule, injectLoRA, loraLayers, mergeLoRA, unmergeLoRA} from "../nn/inject.js";
-import {Linear} from "../nn/linear.js";
-import {LoRALinear} from "../nn/lora.js";
-import type {Module} from "../nn/module.js";
-import {Adam} from "../optim/adam.js";
-import {rng} from "../random.js";
-import {type Dataset, gatherBatch} from "../train/data.js";
-import {evaluate} from "../train/evaluate.js";
-import {Trainer} from "../train/trainer.js";
+import {Adam, adapterBytes, argmaxRows, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, LoRALinear, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
 import {type LabSetup, type TaskConfig, digits, names, tasks} from "./config.js";
 import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
 import {digitsModel, namesModel} from "./models.js";
 import {sampleFromModel, splitWords, wordWindows} from "./names.js";
 import {validateSetup} from "./setup.js";
-import {loadModelWeights} from "../adapters/index.js";
 
 /** What a run needs besides its setup: the pretrained weights and the target task's data. */
 export interface TaskAssets {

@@ -1,15 +1,13 @@
-// The lab's two base architectures. Digits: lib's MLP (layers "layers.0", "layers.2",
-// head "layers.4"). Names: a makemore-style character MLP whose layers have names a
-// reader can target ("hidden", "out"), like a PyTorch module with named attributes.
+// A makemore-style character MLP (Bengio et al. 2003) whose layers have names a reader
+// can target ("hidden", "out"), like a PyTorch module with named attributes.
 import type {Matrix} from "../matrix/index.js";
-import {Tanh} from "../nn/activations.js";
-import {Embedding} from "../nn/embedding.js";
-import {Linear} from "../nn/linear.js";
-import {type BackwardOptions, type ForwardContext, Module} from "../nn/module.js";
-import {MLP} from "../nn/sequential.js";
 import type {Rng} from "../random.js";
+import {Tanh} from "./activations.js";
+import {Embedding} from "./embedding.js";
+import {Linear} from "./linear.js";
+import {type BackwardOptions, type ForwardContext, Module} from "./module.js";
 
-/** Sizes of the names model. */
+/** Sizes of a character MLP. */
 export interface CharModelSizes {
   vocabulary: number;
   context: number;
@@ -55,14 +53,4 @@ export class CharMLP extends Module {
     if (index < 0) throw new RangeError(`CharMLP: no submodule "${name}" (it has ${this.parts.map(([n]) => n).join(", ")})`);
     this.parts[index] = [name, module];
   }
-}
-
-/** The digits model: an MLP [pixels, hidden…, classes] with ReLU. */
-export function digitsModel(sizes: readonly number[], random: Rng): MLP {
-  return new MLP(sizes, random, {activation: "relu"});
-}
-
-/** The names model. */
-export function namesModel(sizes: CharModelSizes, random: Rng): CharMLP {
-  return new CharMLP(sizes, random);
 }

@@ -9,8 +9,7 @@
 //   N bytes      labels (0..9)
 //   N bytes      split (0 train, 1 test)
 //   N·side² bytes pixels, one image per row, row-major, 0..255
-import {type Matrix, matrix} from "../matrix/index.js";
-import type {Dataset} from "../train/data.js";
+import {type Dataset, type Matrix, matrix} from "../../index.js";
 
 /** Images are downsampled from 28×28 to this side by 2×2 averaging. */
 export const digitSide = 14;

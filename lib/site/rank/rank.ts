@@ -11,17 +11,7 @@
 // Everything is seeded: the same settings give the same numbers everywhere.
 // `rankExperiment` is a generator that yields progress after every training
 // step, so the caller owns pacing and cancelation (style principle 4).
-import {type Matrix, matrix} from "../matrix/index.js";
-import {type Amplification, amplification} from "../analysis/amplification.js";
-import {plantedTask} from "../analysis/planted.js";
-import {effectiveRank} from "../analysis/spectrum.js";
-import {subspaceSimilarityGrid} from "../analysis/subspace.js";
-import {singularValues} from "../analysis/svd.js";
-import {fillNormal, rng} from "../random.js";
-import {type Dataset, gatherRows} from "../train/data.js";
-import {evaluate} from "../train/evaluate.js";
-import type {LoRALinear} from "../nn/lora.js";
-import type {Module} from "../nn/module.js";
+import {type Amplification, amplification, type Dataset, effectiveRank, evaluate, fillNormal, gatherRows, type LoRALinear, type Matrix, matrix, type Module, plantedTask, rng, singularValues, subspaceSimilarityGrid} from "../../index.js";
 import {findElbow, spectralGapRank} from "./elbow.js";
 import {type FitOptions, fitFull, fitLoRA, pretrainedLayer} from "./fit.js";
 
