@@ -5,3 +5,4 @@ export * from "./lab/index.js";
 export * from "./adapters/index.js";
 export * from "./rank/index.js";
 export * from "./savings/index.js";
+export * from "./where/index.js";
