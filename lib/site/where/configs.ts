@@ -34,6 +34,12 @@ export function targetSet(id: string): TargetSet {
 
 /** Defaults of every run on the page, with their reasons. */
 export const whereDefaults = {
+  /** The new task: Brown genre p (romance) with each word's part-of-speech tag written after it ("the:at
+   * jury:nn"). The press-trained GPT never saw a tag; writing one needs the word a few characters back,
+   * so attention has real work to do, and the gains are large next to seed noise. */
+  genre: "p",
+  /** The last tenth of that text is held out for the final loss. */
+  heldOutFraction: 0.1,
   /** Trainable parameters for Table 5: 20 ranks of one 64×64 matrix type in both blocks (2·20·128). It divides
    * exactly for one type (r = 20), two (10), all four (5) and the MLP (4); all linear layers get r = 2 (4,608). */
   budget: 5120,
@@ -42,8 +48,9 @@ export const whereDefaults = {
   /** Adam's rate for LoRA and for full fine-tuning (the learning-rate sweep finds each method's best). */
   lr: 1e-2,
   fullLr: 1e-3,
-  /** Steps × batch × context: 96 × 8 × 16 = 12,288 predicted characters per run, so 27 runs fit a minute on one core. */
-  steps: 96,
+  /** Steps × batch × context: 64 × 8 × 16 = 8,192 predicted characters per run, so Table 5's 27 runs fit about
+   * a minute on one core; by step 64 the rows are already in their final order. */
+  steps: 64,
   batch: 8,
   context: 16,
   /** Seeds 1..3: ≥ 3 runs per configuration to show the spread. */
@@ -54,7 +61,7 @@ export const whereDefaults = {
   ranks: [1, 2, 4, 8, 64],
   table6Sets: ["q", "qv", "qkvo"],
   /** Learning-rate grid (log, half decades) for full fine-tuning and LoRA on all linear layers at two ranks. */
-  lrGrid: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
+  lrGrid: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
   lrRanks: [2, 16],
   lrSeeds: [1]
 } as const;

@@ -3,3 +3,4 @@
 export * from "./budget.js";
 export * from "./configs.js";
 export * from "./run.js";
+export * from "./plan.js";
