@@ -5,6 +5,10 @@ import {writeFileSync} from "node:fs";
 import {cpus, loadavg} from "node:os";
 import {benchMatmul} from "./matmul.js";
 import {benchTrainStep} from "./train-step.js";
+import {useFastKernels} from "../lib/index.js";
+
+// The benchmark measures the fast engine; each bench compares it with the reference kernels itself.
+useFastKernels();
 
 const round = (value: number, digits = 3) => +value.toFixed(digits);
 

@@ -10,8 +10,5 @@ export * from "./nn/index.js";
 export * from "./optim/index.js";
 export * from "./train/index.js";
 export * from "./adapters/index.js";
-
-import {useFastKernels} from "./matrix/index.js";
-// Every importer (page, worker, loader, test) gets the WebAssembly SIMD matmuls,
-// tens of times faster than the TypeScript ones; without WebAssembly SIMD it keeps the TS path.
-useFastKernels();
+// Importing lib changes nothing: the reference TypeScript kernels run until the
+// importer calls useFastKernels() (pages, workers, loaders, bench do; tests run both).

@@ -183,7 +183,5 @@ export function writeAdapter(model: Module, adapter: Adapter, {random = rng(0)}:
 }
 
 function configOf(layer: LoRALinear): AdapterConfig {
-  // LoRALinear keeps α and the scaling, not the rsLoRA flag; at r = 1 both rules agree, so call it plain.
-  const rsLoRA = layer.rank > 1 && layer.scaling === layer.alpha / Math.sqrt(layer.rank);
-  return {rank: layer.rank, alpha: layer.alpha, rsLoRA, dropout: layer.dropout};
+  return {rank: layer.rank, alpha: layer.alpha, rsLoRA: layer.scalingRule === "alpha/sqrt-r", dropout: layer.dropout};
 }

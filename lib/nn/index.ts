@@ -9,6 +9,7 @@ export * from "./sequential.js";
 export * from "./charmlp.js";
 export * from "./lora.js";
 export * from "./inject.js";
+export * from "./variants.js";
 export * from "./count.js";
 export * from "./layernorm.js";
 export * from "./position.js";

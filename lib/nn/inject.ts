@@ -1,10 +1,11 @@
 // Adapting a model in one call, like PEFT's get_peft_model: wrap the Linear layers
-// named by `targetModules` with LoRALinear, freeze everything else, and keep
+// named by `targetModules` with the chosen variant's layer (a LoRALinear), freeze everything else, and keep
 // trainable only what the caller names (`modulesToSave`, `bias`).
 import type {Rng} from "../random.js";
 import {Linear} from "./linear.js";
 import {type LoRAConfig, LoRALinear} from "./lora.js";
 import type {Module} from "./module.js";
+import {type LoRAVariant, loraVariant} from "./variants.js";
 
 /** Which biases stay trainable, as in PEFT: none, every bias, or only the adapted layers' biases. */
 export type BiasMode = "none" | "all" | "lora_only";
@@ -17,6 +18,8 @@ export interface InjectOptions extends LoRAConfig {
   modulesToSave?: readonly string[];
   /** Which biases stay trainable; default "none". */
   bias?: BiasMode;
+  /** Which LoRA variant wraps each target: its id in `loraVariants`, or a LoRAVariant itself; default "lora". */
+  variant?: string | LoRAVariant;
 }
 
 /** True when `name` is `pattern` or ends with "." + pattern (PEFT's rule). */
@@ -26,7 +29,8 @@ export function matchesModule(name: string, pattern: string): boolean {
 
 /** Wraps the target Linear layers in place; returns the adapters by name. Everything else ends up frozen. */
 export function injectLoRA(model: Module, options: InjectOptions, random: Rng): [string, LoRALinear][] {
-  const {targetModules, modulesToSave = [], bias = "none", ...config} = options;
+  const {targetModules, modulesToSave = [], bias = "none", variant = "lora", ...config} = options;
+  const {create} = typeof variant === "string" ? loraVariant(variant) : variant;
   if (targetModules.length === 0) throw new RangeError("targetModules must name at least one module, got []");
   if (!["none", "all", "lora_only"].includes(bias)) {
     throw new RangeError(`bias must be "none", "all" or "lora_only", got ${bias}`);
@@ -45,11 +49,10 @@ export function injectLoRA(model: Module, options: InjectOptions, random: Rng): 
   for (const p of model.parameters()) p.trainable = false;
 
   const adapters: [string, LoRALinear][] = [];
+  const shared = new Map<string, unknown>(); // tensors a variant shares across layers (VeRA)
   for (const [name, module] of targets) {
-    const adapter = new LoRALinear(module as Linear, config, random);
-    const dot = name.lastIndexOf(".");
-    const parent = dot < 0 ? model : findModule(model, name.slice(0, dot));
-    parent.setChild(name.slice(dot + 1), adapter);
+    const adapter = create(module as Linear, config, random, shared);
+    replaceModule(model, name, adapter);
     adapters.push([name, adapter]);
   }
 

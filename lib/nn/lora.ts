@@ -17,7 +17,16 @@ import {type Parameter, parameter} from "./parameter.js";
  * - "peft": Kaiming-uniform with a = √5, i.e. U(−1/√in, 1/√in), loralib's and PEFT's default.
  * - "gaussian": N(0, 1/r²), i.e. std 1/r, PEFT's init_lora_weights="gaussian".
  */
-export type LoRAInit = "paper" | "peft" | "gaussian";
+export type LoRAInit = (typeof loraInits)[number];
+
+/** Every init, in the order controls list them. */
+export const loraInits = ["paper", "peft", "gaussian"] as const;
+
+/** How ΔW is scaled: α/r as in the paper, or α/√r as in rsLoRA (arXiv:2312.03732). */
+export type LoRAScaling = (typeof loraScalings)[number];
+
+/** Both scaling rules, the paper's first. */
+export const loraScalings = ["alpha/r", "alpha/sqrt-r"] as const;
 
 /** Adapter hyperparameters, named as in PEFT's LoraConfig. */
 export interface LoRAConfig {
@@ -39,6 +48,8 @@ export class LoRALinear extends Module {
   readonly base: Linear;
   readonly rank: number;
   readonly alpha: number;
+  /** Which rule gave `scaling`: stored, so readers (PEFT's use_rslora) need not infer it from floats. */
+  readonly scalingRule: LoRAScaling;
   readonly scaling: number;
   readonly dropout: number;
   /** A (r × in). */
@@ -61,6 +72,7 @@ export class LoRALinear extends Module {
     this.base = base;
     this.rank = rank;
     this.alpha = alpha;
+    this.scalingRule = rsLoRA ? "alpha/sqrt-r" : "alpha/r";
     this.scaling = rsLoRA ? alpha / Math.sqrt(rank) : alpha / rank;
     this.dropout = dropout;
     this.dropoutRng = random;

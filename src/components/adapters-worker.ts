@@ -4,8 +4,11 @@
 //   blend  {weights}                -> accuracy per view of W0 + Σ w_i·ΔW_i (LoraHub's blend)
 //   grid   {pair, points}           -> accuracy per view along w = (1 − t, t) for t in [0, 1]
 //   timing {rows, repeats}          -> merged vs per-example unmerged vs switch-per-group, medians in ms
-import {type Adapter, type MLP, adapterDeltas, baseWeights, blendAdapters, gatherRows, maxAbsDiff, mixedAdapterForward, readPeftAdapter, setDelta, type Dataset, type Matrix} from "../lib/index.js";
+import {useFastKernels, type Adapter, type MLP, adapterDeltas, baseWeights, blendAdapters, gatherRows, maxAbsDiff, mixedAdapterForward, readPeftAdapter, setDelta, type Dataset, type Matrix} from "../lib/index.js";
 import {type DigitView, accuracyOn, adapterShelf, allViews, decodeDigits, digitsBase, interleavedRows, viewDataset} from "../lib/site/index.js";
+
+// This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
+useFastKernels();
 
 interface InitFiles {
   base: ArrayBuffer;

@@ -3,14 +3,14 @@
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
 import {formatBytes} from "../lib/index.js";
-
-const methodNames = {lora: "LoRA", full: "full fine-tuning", head: "head only"};
+import {isLoRAMethod, methods} from "../lib/site/index.js";
 
 /** A short name for a run's method and setup ("LoRA r=4 α=8 on layers.0,layers.2"). */
 export function describeSetup(setup) {
-  if (setup.method !== "lora") return methodNames[setup.method];
+  const label = methods.find((m) => m.id === setup.method)?.label ?? setup.method;
+  if (!isLoRAMethod(setup.method)) return label;
   const scaling = setup.scaling === "alpha/r" ? "" : " (α/√r)";
-  return `LoRA r=${setup.rank} α=${setup.alpha}${scaling} on ${setup.targets.join(", ")}`;
+  return `${label} r=${setup.rank} α=${setup.alpha}${scaling} on ${setup.targets.join(", ")}`;
 }
 
 const percent = (x) => (x == null || Number.isNaN(x) ? "—" : `${(100 * x).toFixed(1)}%`);

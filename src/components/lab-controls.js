@@ -3,6 +3,7 @@
 // the task resets every field to that task's defaults. `showErrors(errors)` puts
 // each field's message (from validateSetup) right beside that field.
 import {html} from "htl";
+import {isLoRAMethod, loraInits, loraScalings, methods} from "../lib/site/index.js";
 
 const labels = {
   task: "Task", method: "Method", rank: "Rank r", alpha: "α", scaling: "Scaling", targets: "Target layers",
@@ -25,7 +26,7 @@ export function LabControls(initial, {tasks}) {
     const adaptable = task.layers.filter((l) => !(task.newHead && l.name === task.head));
     form.replaceChildren(
       field("task", select("task", Object.values(tasks).map((t) => [t.id, t.title]))),
-      field("method", html`<div class="lab-radios">${[["lora", "LoRA"], ["full", "full fine-tuning"], ["head", "head only"]].map(([value, text]) =>
+      field("method", html`<div class="lab-radios">${methods.map(({id: value, label: text}) =>
         html`<label><input type="radio" name="method" value=${value} checked=${setup.method === value}> ${text}</label>`)}</div>`),
       field("targets", html`<div class="lab-checks">${adaptable.map((l) =>
         html`<label title=${l.role}><input type="checkbox" name="targets" value=${l.name} checked=${setup.targets.includes(l.name)}> ${l.name} <span class="lab-note">${l.out}×${l.in}</span></label>`)}</div>`,
@@ -45,7 +46,7 @@ export function LabControls(initial, {tasks}) {
 
   function syncDisabled() {
     for (const element of form.querySelectorAll(".lab-field")) {
-      const disabled = loraOnly.has(element.dataset.field) && setup.method !== "lora";
+      const disabled = loraOnly.has(element.dataset.field) && !isLoRAMethod(setup.method);
       element.classList.toggle("lab-disabled", disabled);
       for (const input of element.querySelectorAll("input, select")) input.disabled = disabled;
     }
@@ -56,7 +57,7 @@ export function LabControls(initial, {tasks}) {
     const num = (name) => (get(name).value.trim() === "" ? NaN : Number(get(name).value));
     setup = {
       task: get("task").value,
-      method: form.querySelector("input[name=method]:checked")?.value ?? "lora",
+      method: form.querySelector("input[name=method]:checked")?.value ?? methods[0].id,
       rank: num("rank"),
       alpha: num("alpha"),
       scaling: get("scaling").value,

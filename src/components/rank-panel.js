@@ -72,6 +72,8 @@ export function rankPanel({defaults, problemsOf, workerUrl, invalidation}) {
         form.value = {...form.value, live: {results: result.results, elapsedMs: result.elapsedMs}};
         setState("done", `Done in ${(result.elapsedMs / 1000).toFixed(1)} s: the charts below now show this run.`);
         form.dispatchEvent(new Event("input", {bubbles: true}));
+      } else if (result.status === "error") {
+        setState("error", `The run failed: ${result.message}`);
       } else {
         setState("stopped", `Stopped at ${Math.round(100 * progress.value)}%. The charts keep the previous results.`);
       }

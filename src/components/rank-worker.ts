@@ -1,44 +1,35 @@
-// The "Intrinsic rank" page's worker: runs lib's rank experiment off the main
-// thread in the protocol of src/components/worker-run.js. It trains in slices of
-// ~40 ms and returns to the event loop between them, so a "stop" message is seen
-// within one slice; progress is posted once per slice.
-import {type RankResults, type RankSettings, rankExperiment} from "../lib/site/index.js";
+// The "Intrinsic rank" page's worker: runs lib's rank experiment (a generator of
+// progress) off the main thread, sliced by experiment-worker.ts in the protocol of
+// worker-run.js, so a "stop" message is seen within one ~40 ms slice.
+import {useFastKernels} from "../lib/index.js";
+import {type RankProgress, type RankResults, type RankSettings, rankExperiment} from "../lib/site/index.js";
+import {serveExperiment} from "./experiment-worker.js";
 
-/** What `done` carries: the results, or where the run was when the reader stopped it. */
+// This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
+useFastKernels();
+
+/** What `done` carries: the results, where the run was when stopped, or why it failed. */
 export type RankRunResult =
   | {status: "done"; results: RankResults; elapsedMs: number}
-  | {status: "stopped"; done: number; total: number};
+  | {status: "stopped"; done: number; total: number}
+  | {status: "error"; message: string};
 
-const sliceMs = 40;
-let stopRequested = false;
-
-async function run(settings: RankSettings): Promise<void> {
+serveExperiment(({settings}: {settings: RankSettings}) => {
   const started = performance.now();
   const experiment = rankExperiment(settings);
-  let progress = {done: 0, total: 1, phase: "starting"};
-  for (;;) {
-    const sliceEnd = performance.now() + sliceMs;
-    while (performance.now() < sliceEnd) {
+  let progress: RankProgress = {done: 0, total: 1, phase: "starting"}, results: RankResults | undefined;
+  return {
+    advance() {
       const next = experiment.next();
-      if (next.done) {
-        const result: RankRunResult = {status: "done", results: next.value, elapsedMs: performance.now() - started};
-        self.postMessage({type: "done", result});
-        return;
-      }
-      progress = next.value;
+      if (next.done) results = next.value;
+      else progress = next.value;
+      return next.done === true;
+    },
+    progress: () => progress,
+    result(status, error): RankRunResult {
+      if (status === "done" && results) return {status, results, elapsedMs: performance.now() - started};
+      if (status === "error") return {status, message: error ?? "unknown error"};
+      return {status: "stopped", done: progress.done, total: progress.total};
     }
-    self.postMessage({type: "progress", ...progress});
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let a "stop" message in
-    if (stopRequested) {
-      const result: RankRunResult = {status: "stopped", done: progress.done, total: progress.total};
-      self.postMessage({type: "done", result});
-      return;
-    }
-  }
-}
-
-self.onmessage = (event: MessageEvent<{type: "start"; input: {settings: RankSettings}} | {type: "stop"}>) => {
-  const message = event.data;
-  if (message.type === "stop") stopRequested = true;
-  else run(message.input.settings).catch((error: Error) => self.postMessage({type: "error", message: error.message}));
-};
+  };
+}, {sliceMs: 40});

@@ -1,5 +1,5 @@
 // The site's identity, in one place, for citations and the page footer. Pages import
-// it as "./components/site.js" (Framework compiles the .ts). test/unit/site.test.ts
+// it as "./components/site.js" (Framework compiles the .ts). test/site/site.test.ts
 // keeps `version` equal to package.json's and CITATION.cff's.
 
 /** Name, version and canonical address used in every "Cite this page" block. */

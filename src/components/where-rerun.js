@@ -31,17 +31,18 @@ export function whereRerun({runs, build, files, workerUrl, label = (id) => id}, 
       stopTimeout: 3000,
       onProgress: (message) => {
         bars[w].value = message.finished + message.step / message.steps;
-        if (message.result) addRow(message.result);
+        message.results.forEach(addRow);
       }
     }));
     invalidation?.then(() => active.forEach((job) => job.terminate()));
     const outcomes = await Promise.allSettled(active.map((job) => job.done));
-    const failed = outcomes.find((o) => o.status === "rejected");
+    const errorOf = (o) => (o.status === "rejected" ? o.reason.message : o.value.status === "error" ? o.value.error : null);
+    const failed = outcomes.map(errorOf).find((e) => e);
     const stopped = outcomes.some((o) => o.status === "fulfilled" && o.value.status === "stopped");
     const wallMs = performance.now() - started;
     status.dataset.status = failed ? "error" : stopped ? "stopped" : "done";
     status.dataset.wallMs = wallMs.toFixed(0);
-    status.textContent = failed ? `Error: ${failed.reason.message}` : `${stopped ? "Stopped" : "Done"}: ${body.children.length} of ${runs.length} runs in ${(wallMs / 1000).toFixed(1)} s on ${count} worker${count > 1 ? "s" : ""}.`;
+    status.textContent = failed ? `Error: ${failed}` : `${stopped ? "Stopped" : "Done"}: ${body.children.length} of ${runs.length} runs in ${(wallMs / 1000).toFixed(1)} s on ${count} worker${count > 1 ? "s" : ""}.`;
     run.disabled = false, stop.disabled = true;
   };
   stop.onclick = () => active.forEach((job) => job.stop());

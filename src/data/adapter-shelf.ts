@@ -8,8 +8,11 @@
 //   <view>/adapter_config.json
 //   results.json                           accuracies, sizes, loss curves, build times
 // The base itself is the lab's data/lab-digits/base.safetensors.
-import {PEFT_FILES, adapterDeltas, baseWeights, setDelta, writePeftAdapter} from "../../lib/index.js";
+import {useFastKernels, PEFT_FILES, adapterDeltas, baseWeights, setDelta, writePeftAdapter} from "../../lib/index.js";
 import {accuracyOn, adapterShelf, allViews, digitViews, digitsBase, encodeDigits, selectDigits, trainViewAdapter, viewDataset, type DigitSet} from "../../lib/site/index.js";
+
+// The WebAssembly SIMD matmuls, as the page's worker uses them: lib leaves the engine to its importer.
+useFastKernels();
 
 /** The adapters trained on the pretrained base `weights` (safetensors), as tar members. */
 export function adapterShelfMembers(set: DigitSet, weights: Uint8Array, pretrained: {testAccuracy: number; pretrainMs: number}): {name: string; bytes: Uint8Array}[] {

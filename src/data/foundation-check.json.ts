@@ -1,7 +1,10 @@
 // A build-time data loader that imports lib: the same seeded computation the
 // index page runs in a cell and in a worker, written once here as JSON so the
 // page can show that all three agree.
-import {fillNormal, frobeniusNorm, kernels, matmul, matrix, rng} from "../../lib/index.js";
+import {useFastKernels, fillNormal, frobeniusNorm, kernels, matmul, matrix, rng} from "../../lib/index.js";
+
+// The WebAssembly SIMD matmuls, as the page's worker uses them: lib leaves the engine to its importer.
+useFastKernels();
 
 const size = 16;
 const seed = 7;

@@ -5,8 +5,7 @@
 //   gpt_model.py       the PyTorch model the tests were checked against (scripts/fixtures/gpt_model.py)
 //   continue_in_pytorch.py  loads the two files above, and adds a PEFT LoRA adapter
 import {readFileSync} from "node:fs";
-import {decodeText, encodeText, parameterCounts, rng, sampleTokens, unigramLoss} from "../../lib/index.js";
-import {writeModelWeights} from "../../lib/adapters/index.js";
+import {decodeText, encodeText, parameterCounts, rng, sampleTokens, unigramLoss, writeModelWeights} from "../../lib/index.js";
 import {gptPretraining as setup} from "./gpt-config.js";
 import {pretrainBrownGPT} from "./gpt-pretrain.js";
 import {tar} from "./lab-tar.js";

@@ -2,6 +2,10 @@
 // same seeded code the page's worker runs (lib/site/rank/rank.ts), so the page
 // shows these results at once and a live run with the defaults reproduces them.
 import {defaultRankSettings, runRankExperiment} from "../../lib/site/index.js";
+import {useFastKernels} from "../../lib/index.js";
+
+// The WebAssembly SIMD matmuls, as the page's worker uses them: lib leaves the engine to its importer.
+useFastKernels();
 
 const results = runRankExperiment(defaultRankSettings);
 // Five significant digits are more than any chart or table shows, and keep the file small.

@@ -4,12 +4,14 @@
 // head-only runs computed with the same lib the page's worker uses; and the
 // Adapters page's adapters, trained on this same base (adapter-shelf.ts).
 // Members: digits.bin, base.safetensors, defaults.json, adapters/… (page: FileAttachment("data/lab-digits/…")).
-import "../../lib/index.js"; // installs the WebAssembly matmuls, as in the page
-import {writeModelWeights} from "../../lib/index.js";
-import {concatDigits, digits, digitsAssets, encodeDigits, pretrainDigits, runToCompletion, selectDigits, type Method} from "../../lib/site/index.js";
+import {useFastKernels, writeModelWeights} from "../../lib/index.js";
+import {concatDigits, digits, digitsAssets, encodeDigits, methods, pretrainDigits, runToCompletion, selectDigits} from "../../lib/site/index.js";
 import {adapterShelfMembers} from "./adapter-shelf.js";
 import {readMnist} from "./lab-sources.js";
 import {tar} from "./lab-tar.js";
+
+// The WebAssembly SIMD matmuls, as the page's worker uses them: lib leaves the engine to its importer.
+useFastKernels();
 
 const started = performance.now();
 const set = readMnist();
@@ -22,8 +24,7 @@ const pageDigits = encodeDigits(concatDigits([
   selectDigits(set, digits.targetClasses, "test")
 ]));
 const assets = digitsAssets(pageDigits, weights);
-const methods: Method[] = ["lora", "full", "head"];
-const runs = methods.map((method) => runToCompletion({...digits.defaults, targets: [...digits.defaults.targets], method}, assets));
+const runs = methods.map(({id: method}) => runToCompletion({...digits.defaults, targets: [...digits.defaults.targets], method}, assets));
 const defaults = {
   task: "digits",
   base: {testAccuracy: base.testAccuracy, testLoss: base.testLoss, trainExamples: base.trainExamples, pretrainMs},

@@ -2,11 +2,13 @@
 // a seeded sample of English words (float32 weights), the first names it adapts
 // to (one per line, in split order), and the default runs computed with lib.
 // Members: names.txt, base.safetensors, defaults.json (page: FileAttachment("data/lab-names/…")).
-import "../../lib/index.js";
-import {writeModelWeights} from "../../lib/index.js";
-import {cleanWords, names, namesAssets, pretrainNames, runToCompletion, type Method} from "../../lib/site/index.js";
+import {useFastKernels, writeModelWeights} from "../../lib/index.js";
+import {cleanWords, methods, names, namesAssets, pretrainNames, runToCompletion} from "../../lib/site/index.js";
 import {readEnglishWords, readFirstNames} from "./lab-sources.js";
 import {tar} from "./lab-tar.js";
+
+// The WebAssembly SIMD matmuls, as the page's worker uses them: lib leaves the engine to its importer.
+useFastKernels();
 
 const started = performance.now();
 const base = pretrainNames(readEnglishWords());
@@ -14,8 +16,7 @@ const pretrainMs = performance.now() - started;
 const weights = writeModelWeights(base.model); // safetensors, PyTorch parameter names
 const nameText = cleanWords(readFirstNames()).join("\n");
 const assets = namesAssets(nameText, weights);
-const methods: Method[] = ["lora", "full", "head"];
-const runs = methods.map((method) => runToCompletion({...names.defaults, targets: [...names.defaults.targets], method}, assets));
+const runs = methods.map(({id: method}) => runToCompletion({...names.defaults, targets: [...names.defaults.targets], method}, assets));
 const defaults = {
   task: "names",
   base: {testAccuracy: base.testAccuracy, testLoss: base.testLoss, trainExamples: base.trainExamples, words: base.words, pretrainMs},

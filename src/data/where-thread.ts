@@ -2,12 +2,14 @@
 // the page's workers use and posts each result back. Started by runInThreads below,
 // which loads tsx in the thread first (threads do not inherit the loader's tsx).
 import {isMainThread, parentPort, Worker, workerData} from "node:worker_threads";
+import {useFastKernels} from "../../lib/index.js";
 import {type PlannedRun, type WhereAssets, type WhereResult, runWhere} from "../../lib/site/index.js";
 
 /** A run's result as the loader keeps it: adapters only for the runs it asked for. */
 export type ThreadResult = {id: string; ms: number} & WhereResult;
 
 if (!isMainThread && workerData?.whereThread) {
+  useFastKernels(); // as the main thread and the page's workers: same kernels, same losses
   const {assets, runs, keepAdapters} = workerData as {assets: WhereAssets; runs: PlannedRun[]; keepAdapters: string[]};
   const results: ThreadResult[] = runs.map(({id, setup}) => {
     const started = performance.now();

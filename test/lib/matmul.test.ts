@@ -46,11 +46,19 @@ function withinFloat32Bound(product: Product, a: Matrix, b: Matrix, start: Matri
 }
 
 describe("wasm-simd kernels", () => {
-  it("load in Node and are installed by importing the library", () => {
+  it("load in Node, and run only once useFastKernels() installs them: importing lib switches nothing", async () => {
     expect(wasmKernels).not.toBeNull();
     expect(wasm.name).toBe("wasm-simd");
-    expect(kernels().name).toBe("wasm-simd");
-    expect(useFastKernels()).toBe(true);
+    vi.resetModules(); // a fresh copy of lib, as a page or worker first imports it
+    try {
+      const fresh = await import("../../lib/index.js");
+      expect(fresh.kernels().name).toBe("typescript");
+      expect(fresh.useFastKernels()).toBe(true);
+      expect(fresh.kernels().name).toBe("wasm-simd");
+      expect(fresh.fastKernelsActive()).toBe(true);
+    } finally {
+      vi.resetModules();
+    }
   });
 
   it("fall back to the TypeScript kernels without WebAssembly or without its SIMD", async () => {

@@ -1,6 +1,6 @@
 // Optimizers against hand-computed updates (PyTorch's formulas), clipping, LoRA+.
 import {describe, expect, it} from "vitest";
-import {Adam, AdamW, MLP, SGD, clipGradNorm, fillNormal, gradNorm, injectLoRA, loraPlusMultipliers, matrix, parameter, referenceKernels, rng, setKernels, wasmKernels} from "../../lib/index.js";
+import {type MatmulKernels, Adam, AdamW, MLP, SGD, clipGradNorm, fillNormal, gradNorm, injectLoRA, loraPlusMultipliers, matrix, parameter, referenceKernels, rng, setKernels, wasmKernels} from "../../lib/index.js";
 
 function param(values: number[], grad: number[], options = {}) {
   const p = parameter("w", matrix(1, values.length, Float32Array.from(values)), options);
@@ -79,10 +79,12 @@ describe("Adam and AdamW", () => {
     };
     expect(wasmKernels).not.toBeNull();
     for (const decoupled of [false, true]) {
+      // Each engine said explicitly: importing lib installs neither.
       const previous = setKernels(referenceKernels);
       const scalar = run(decoupled);
-      setKernels(previous);
+      setKernels(wasmKernels as MatmulKernels);
       const simd = run(decoupled);
+      setKernels(previous);
       // float32 arithmetic in wasm vs float64 then rounding in JS: a few ulps apart.
       let worst = 0;
       for (let i = 0; i < scalar.length; i++) worst = Math.max(worst, Math.abs(simd[i] - scalar[i]) / Math.max(1, Math.abs(scalar[i])));

@@ -2,12 +2,22 @@
 // Data loaders pretrain from `pretrain`, the page and its worker start from
 // `defaults`, and the tests check both, so a change here reaches all of them.
 
-/** How a run adapts the pretrained model. */
-export type Method = "lora" | "full" | "head";
-/** α/r as in the paper, or α/√r as in rsLoRA (arXiv:2312.03732). */
-export type Scaling = "alpha/r" | "alpha/sqrt-r";
-/** How A starts (B is always zero): see lib/nn/lora.ts. */
-export type InitName = "paper" | "peft" | "gaussian";
+import {type LoRAInit, type LoRAScaling, type VariantName, isVariantName, loraVariants} from "../../index.js";
+
+/** How a run adapts the pretrained model: a LoRA variant, or one of the two baselines. */
+export type Method = VariantName | "full" | "head";
+
+/** Every method with its label, in the order controls show them: the engine's variants, then the baselines. */
+export const methods: readonly {id: Method; label: string}[] = [
+  ...loraVariants.map(({name, label}) => ({id: name, label})),
+  {id: "full", label: "full fine-tuning"},
+  {id: "head", label: "head only"}
+];
+
+/** True when `method` trains a LoRA variant (rank, α, targets… apply), false for the baselines. */
+export function isLoRAMethod(method: string): boolean {
+  return isVariantName(method);
+}
 /** The lab's tasks. */
 export type TaskId = "digits" | "names";
 
@@ -17,11 +27,11 @@ export interface LabSetup {
   method: Method;
   rank: number;
   alpha: number;
-  scaling: Scaling;
+  scaling: LoRAScaling;
   /** Module names LoRA adapts (PEFT's target_modules). */
   targets: string[];
   dropout: number;
-  init: InitName;
+  init: LoRAInit;
   lr: number;
   steps: number;
   batchSize: number;

@@ -3,8 +3,8 @@
 // (LoRA, full fine-tuning or head only), train step by step, then report what the
 // page compares — curves, trainable parameters, optimizer bytes, the merge check
 // and ΔW's singular spectrum. Pacing and cancelation stay with the caller.
-import {Adam, adapterBytes, argmaxRows, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, LoRALinear, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
-import {type LabSetup, type TaskConfig, digits, names, tasks} from "./config.js";
+import {Adam, adapterBytes, argmaxRows, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, replaceModule, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
+import {type LabSetup, type TaskConfig, digits, isLoRAMethod, names, tasks} from "./config.js";
 import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
 import {digitsModel, namesModel} from "./models.js";
 import {sampleFromModel, splitWords, wordWindows} from "./names.js";
@@ -125,8 +125,9 @@ export class LabRun {
     this.test = evenSubset(assets.test, maxTestRows);
     if (this.task.id === "names") this.samplesBefore = sampleFromModel(model, names.sizes.context, sampleCount, rng(sampleSeed));
 
-    if (setup.method === "lora") {
+    if (isLoRAMethod(setup.method)) {
       injectLoRA(model, {
+        variant: setup.method,
         targetModules: setup.targets,
         modulesToSave: this.task.newHead ? [this.task.head] : [],
         rank: setup.rank,
@@ -193,7 +194,7 @@ export class LabRun {
       spectra: status === "error" ? [] : this.spectra()
     };
     if (error !== undefined) out.error = error;
-    if (status !== "error" && this.setup.method === "lora") out.merge = this.mergeCheck();
+    if (status !== "error" && isLoRAMethod(this.setup.method)) out.merge = this.mergeCheck();
     if (this.samplesBefore) {
       out.samples = {before: this.samplesBefore, after: status === "error" ? [] : sampleFromModel(this.model, names.sizes.context, sampleCount, rng(sampleSeed))};
     }
@@ -216,7 +217,7 @@ export class LabRun {
   /** ΔW's singular values: scaling·B·A for LoRA, W − W0 for full fine-tuning; none for head only (the body does not move). */
   spectra(): Spectrum[] {
     const deltas: [string, Matrix][] = [];
-    if (this.setup.method === "lora") {
+    if (isLoRAMethod(this.setup.method)) {
       for (const [name, layer] of loraLayers(this.model)) deltas.push([name, layer.deltaW()]);
     } else if (this.setup.method === "full") {
       for (const [name, before] of this.initial) deltas.push([name, sub((findModule(this.model, name) as Linear).weight.value, before)]);
@@ -243,10 +244,8 @@ function evenSubset(data: Dataset, count: number): Dataset {
 /** A new, seeded head in place of the pretrained one (the target task's classes are new). */
 function replaceHead(model: Module, head: string, random: ReturnType<typeof rng>): void {
   const old = findModule(model, head);
-  if (!(old instanceof Linear) || old instanceof LoRALinear) throw new RangeError(`replaceHead: "${head}" is not a Linear layer`);
-  const dot = head.lastIndexOf(".");
-  const parent = dot < 0 ? model : findModule(model, head.slice(0, dot));
-  parent.setChild(head.slice(dot + 1), new Linear(old.inFeatures, old.outFeatures, random));
+  if (!(old instanceof Linear)) throw new RangeError(`replaceHead: "${head}" is not a Linear layer`);
+  replaceModule(model, head, new Linear(old.inFeatures, old.outFeatures, random));
 }
 
 /** Runs a whole setup synchronously (the build-time loader's way; the worker paces itself instead). */

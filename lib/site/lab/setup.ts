@@ -1,11 +1,10 @@
 // A lab setup as the reader edits it, the URL stores it and a run checks it: the
 // query string round-trips every field (seed included), so a shared link repeats
 // the same run; validation names the field and says why, for a message beside it.
-import {type InitName, type LabSetup, type Method, type Scaling, type TaskId, limits, tasks} from "./config.js";
+import {loraInits, loraScalings} from "../../index.js";
+import {type LabSetup, type TaskId, isLoRAMethod, limits, methods, tasks} from "./config.js";
 
-const methods: readonly Method[] = ["lora", "full", "head"];
-const scalings: readonly Scaling[] = ["alpha/r", "alpha/sqrt-r"];
-const inits: readonly InitName[] = ["paper", "peft", "gaussian"];
+const methodIds = methods.map((m) => m.id);
 
 /** Field → message, only for fields that are wrong. */
 export type SetupErrors = Partial<Record<keyof LabSetup, string>>;
@@ -47,13 +46,13 @@ export function setupFromQuery(query: string): LabSetup {
   const targets = params.get(keys.targets);
   return {
     task: task.id,
-    method: choice(keys.method, methods, base.method),
+    method: choice(keys.method, methodIds, base.method),
     rank: number(keys.rank, base.rank),
     alpha: number(keys.alpha, base.alpha),
-    scaling: choice(keys.scaling, scalings, base.scaling),
+    scaling: choice(keys.scaling, loraScalings, base.scaling),
     targets: targets === null ? [...base.targets] : targets.split(",").filter((t) => t !== ""),
     dropout: number(keys.dropout, base.dropout),
-    init: choice(keys.init, inits, base.init),
+    init: choice(keys.init, loraInits, base.init),
     lr: number(keys.lr, base.lr),
     steps: number(keys.steps, base.steps),
     batchSize: number(keys.batchSize, base.batchSize),
@@ -70,9 +69,9 @@ export function validateSetup(setup: LabSetup): SetupErrors {
   const errors: SetupErrors = {};
   const task = tasks[setup.task];
   if (!task) return {task: `unknown task "${setup.task}" (choose ${Object.keys(tasks).join(" or ")})`};
-  if (!methods.includes(setup.method)) errors.method = `method must be one of ${methods.join(", ")}`;
+  if (!methodIds.includes(setup.method)) errors.method = `method must be one of ${methodIds.join(", ")}`;
 
-  if (setup.method === "lora") {
+  if (isLoRAMethod(setup.method)) {
     const adaptable = task.layers.filter((l) => !(task.newHead && l.name === task.head));
     const unknown = setup.targets.filter((t) => !adaptable.some((l) => l.name === t));
     const chosen = adaptable.filter((l) => setup.targets.includes(l.name));
