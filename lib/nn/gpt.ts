@@ -11,7 +11,7 @@ import {Embedding} from "./embedding.js";
 import {LayerNorm} from "./layernorm.js";
 import {Linear} from "./linear.js";
 import {type LossResult, softmaxCrossEntropy} from "./loss.js";
-import {type BackwardOptions, type ForwardContext, Module, cached, checkGradShape} from "./module.js";
+import {type BackwardOptions, type ForwardContext, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 import {PositionEmbedding} from "./position.js";
 import {Sequential} from "./sequential.js";
 import {TransformerBlock} from "./transformer.js";
@@ -100,7 +100,7 @@ export class GPT extends Module {
     }
     const dTokens = this.wpe.backward(this.blocks.backward(this.ln_f.backward(dx)));
     this.wte.backward(dTokens);
-    return {rows: batch, cols: 0, data: new Float32Array(0)};
+    return noInputGrad(batch);
   }
 }
 
