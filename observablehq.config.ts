@@ -16,6 +16,7 @@ export default {
     {name: "Fine-tune lab", path: "/lab"},
     {name: "Adapters", path: "/adapters"},
     {name: "A small GPT", path: "/gpt"},
+    {name: "Where to put LoRA", path: "/where"},
     {name: "Variants", path: "/variants"},
     {name: "Playground", path: "/playground"},
     {name: "Glossary", path: "/glossary"}

@@ -6,3 +6,4 @@ export * from "./adapters/index.js";
 export * from "./rank/index.js";
 export * from "./savings/index.js";
 export * from "./variants/index.js";
+export * from "./where/index.js";

@@ -38,3 +38,5 @@ export const dora = {authors: "Liu, S.-Y., Wang, C.-Y., Yin, H., Molchanov, P., 
 export const pissa = {authors: "Meng, F., Wang, Z., & Zhang, M.", year: 2024, title: "PiSSA: Principal Singular Values and Singular Vectors Adaptation of Large Language Models", venue: "NeurIPS 2024", id: "arXiv:2404.02948"};
 
 export const vera = {authors: "Kopiczko, D. J., Blankevoort, T., & Asano, Y. M.", year: 2024, title: "VeRA: Vector-based Random Matrix Adaptation", venue: "ICLR 2024", id: "arXiv:2310.11454"};
+
+export const withoutRegret = {authors: "Schulman, J., & Thinking Machines Lab", year: 2025, title: "LoRA Without Regret", venue: "Thinking Machines Lab: Connectionism (blog)", url: "https://thinkingmachines.ai/blog/lora/"};

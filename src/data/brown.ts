@@ -12,12 +12,28 @@ export const BROWN_ALPHABET = "\n !\"'(),-.:;?abcdefghijklmnopqrstuvwxyz";
 
 /** The Brown texts of the given genre letters, untagged and joined into paragraphs of lower-case text. */
 export function brownText(genres: string): string {
+  return brownParagraphs(genres, (token) => token.slice(0, token.lastIndexOf("/")));
+}
+
+/**
+ * The same texts with each word's part-of-speech tag written after it, "the:at jury:nn said:vbd": the
+ * tag's first run of letters (nn-tl -> nn, pp$ -> pp), punctuation left untagged. Predicting the tag
+ * needs the word just written, a few characters back: a task for attention.
+ */
+export function brownTaggedText(genres: string): string {
+  return brownParagraphs(genres, (token) => {
+    const slash = token.lastIndexOf("/"), word = token.slice(0, slash), tag = /^[a-z]+/.exec(token.slice(slash + 1))?.[0];
+    return /[a-z]/i.test(word) && tag ? `${word}:${tag}` : word;
+  });
+}
+
+function brownParagraphs(genres: string, wordOf: (token: string) => string): string {
   const keep = new Set(BROWN_ALPHABET);
   const files = readdirSync(folder).filter((f) => /^c[a-r]\d\d$/.test(f) && genres.includes(f[1])).sort();
   const paragraphs: string[] = [];
   for (const file of files) {
     for (const sentence of readFileSync(join(folder, file), "utf8").split(/\n\s*\n/)) {
-      const words = sentence.trim().split(/\s+/).filter(Boolean).map((token) => token.slice(0, token.lastIndexOf("/")));
+      const words = sentence.trim().split(/\s+/).filter(Boolean).map(wordOf);
       const text = words.join(" ")
         .replace(/``|''/g, "\"")
         .replace(/ ([.,;:?!)])/g, "$1") // the corpus separates punctuation from words; English does not
