@@ -4,6 +4,7 @@
 import {writeFileSync} from "node:fs";
 import {cpus, loadavg} from "node:os";
 import {benchMatmul} from "./matmul.js";
+import {benchGptStep} from "./gpt-step.js";
 import {benchTrainStep} from "./train-step.js";
 import {useFastKernels} from "../lib/index.js";
 
@@ -33,6 +34,11 @@ console.log(`First-step losses (same weights and batch; should agree): ${trainSt
 console.log("\nWhere our step spends its time (median ms per phase; matmul = time inside matmuls during forward + backward)");
 console.table(trainStep.breakdown.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, typeof v === "number" ? round(v) : v]))));
 
+const gptStep = await benchGptStep();
+console.log(`\nOne training step, GPT 2 blocks × C 64 × 4 heads, T 32, batch 16, Adam (median ms per step; our matmuls: ${gptStep.ourKernels})`);
+console.table(gptStep.rows.map(({key, milliseconds, steps, firstLoss}) => ({step: key, ms: round(milliseconds), steps, "first loss": round(firstLoss, 5)})));
+console.log(`Speed-up over tfjs-wasm (same run): LoRA q,v ×${gptStep.speedupOverTfjsWasm.lora.toFixed(1)}, full ×${gptStep.speedupOverTfjsWasm.full.toFixed(1)}`);
+
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -40,7 +46,8 @@ const results = {
   cores: cpus().length,
   loadAverage: loadavg(),
   matmul,
-  trainStep
+  trainStep,
+  gptStep
 };
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log("\nWrote bench/results.json");

@@ -47,7 +47,7 @@ export interface TrainStepReport {
   tfjsWasmFeatures: {simd: boolean; threads: boolean};
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1];
 }
@@ -113,7 +113,7 @@ function tfjsStep(mode: "lora" | "full"): {step: () => number; dispose: () => vo
 }
 
 // Warm-up, then per-step times until the budget is spent (at least MIN_STEPS).
-function sample(step: () => number): {times: number[]; firstLoss: number} {
+export function sample(step: () => number): {times: number[]; firstLoss: number} {
   const firstLoss = step();
   for (let i = 1; i < WARMUP_STEPS; i++) step();
   const times: number[] = [];
@@ -173,7 +173,7 @@ function breakdown(mode: "lora" | "full"): Breakdown {
 // both named "gradients"). esbuild (already installed, via Observable Framework)
 // bundles it in memory; the registry and engine live on tfjs's global object, so
 // the bundled copy registers into the same place the CJS build reads.
-async function registerTfjsGradients(): Promise<void> {
+export async function registerTfjsGradients(): Promise<void> {
   const {build} = await import("esbuild");
   const entry = createRequire(import.meta.url).resolve("@tensorflow/tfjs-core/dist/register_all_gradients.js");
   const bundle = await build({entryPoints: [entry], bundle: true, format: "esm", platform: "node", write: false, logLevel: "silent"});

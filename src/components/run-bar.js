@@ -44,10 +44,13 @@ export function RunBar(onRun, {name, actions = [{key: "run", label: "Run"}], sta
   });
 
   const start = async (key) => {
+    // A disabled button drops keyboard focus to <body>: move it to Stop while running, back to Run after.
+    const hadFocus = bar.contains(document.activeElement);
     bar.stopped = false;
     progress.value = 0;
     bar.dataset.state = "running";
     sync();
+    if (hadFocus) stopButton.focus();
     try {
       bar.dataset.state = (await onRun(key, bar)) ?? "done";
     } catch (error) {
@@ -55,6 +58,7 @@ export function RunBar(onRun, {name, actions = [{key: "run", label: "Run"}], sta
       bar.status(`The run failed: ${error.message}`);
     }
     sync();
+    if (hadFocus || document.activeElement === document.body) runButtons[0].focus();
   };
   runButtons.forEach((button, i) => (button.onclick = () => start(actions[i].key)));
   stopButton.onclick = () => {
