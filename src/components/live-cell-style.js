@@ -7,7 +7,9 @@ const css = `
 .live-cell-editor { border: 1px solid var(--theme-foreground-faintest); border-radius: 4px; overflow: hidden; }
 .live-cell-editor .cm-editor { max-height: 32rem; }
 .live-cell-keys { color: var(--theme-foreground-muted); font: 13px var(--sans-serif); margin-top: 0.2rem; }
-.live-cell-editor:not(:focus-within) + .live-cell-keys { display: none; }
+/* Hidden, not removed, when the editor is not focused: removing it moved the toolbar up
+   between mousedown and mouseup, so a click on Run right after typing missed. */
+.live-cell-editor:not(:focus-within) + .live-cell-keys { visibility: hidden; }
 .live-cell-toolbar, .live-cell-bar { font-family: var(--sans-serif); }
 .live-cell-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin: 0.4rem 0; font-size: 14px; }
 .live-cell-toolbar button, .live-cell-bar button { font: inherit; padding: 0.15rem 0.7rem; border-radius: 4px; cursor: pointer;
