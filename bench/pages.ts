@@ -23,22 +23,23 @@ interface PageSample {
 
 // Runs in the page before any of its scripts: long tasks and the first chart's time,
 // both on the page's own clock (performance.now() counts from navigation start).
-const probe = () => {
-  const state = {tasks: [] as {start: number; duration: number}[], firstChart: null as number | null};
-  (window as unknown as {__bench: typeof state}).__bench = state;
+// A string, not a function: tsx would wrap named functions in a helper the page lacks.
+const probe = `
+  const state = {tasks: [], firstChart: null};
+  window.__bench = state;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) state.tasks.push({start: entry.startTime, duration: entry.duration});
   }).observe({type: "longtask", buffered: true});
   // A chart is an SVG drawn by Plot (class "plot-…") or a canvas in the main column.
-  const chart = () => document.querySelector('#observablehq-main svg[class^="plot"], #observablehq-main figure svg, #observablehq-main canvas');
+  const selector = '#observablehq-main svg[class^="plot"], #observablehq-main figure svg, #observablehq-main canvas';
   const watch = new MutationObserver(() => {
-    if (state.firstChart === null && chart()) (state.firstChart = performance.now()), watch.disconnect();
+    if (state.firstChart === null && document.querySelector(selector)) {
+      state.firstChart = performance.now();
+      watch.disconnect();
+    }
   });
-  document.addEventListener("DOMContentLoaded", () => {
-    if (chart()) state.firstChart = performance.now();
-    else watch.observe(document.documentElement, {childList: true, subtree: true});
-  });
-};
+  watch.observe(document, {childList: true, subtree: true});
+`;
 
 type BenchState = {tasks: {start: number; duration: number}[]; firstChart: number | null};
 const readState = (page: Page) => page.evaluate(() => (window as unknown as {__bench: BenchState}).__bench);
@@ -56,7 +57,7 @@ async function settle(page: Page): Promise<void> {
 
 async function measure(browser: Browser, origin: string, path: string): Promise<PageSample> {
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
-  await context.addInitScript(probe);
+  await context.addInitScript({content: probe});
   let bytes = 0, requests = 0, counting = true;
   // Every response the page or its workers fetch, headers included, until the reader would first interact.
   context.on("requestfinished", async (request) => {
