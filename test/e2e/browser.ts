@@ -1,7 +1,7 @@
 // Shared harness for the browser tests: a local Chromium driven by playwright-core
 // (never a downloaded one), a page opened with every console error, page error,
 // failed request and external request recorded, and a screenshot kept on failure.
-import {chromium, type Browser, type Locator, type Page} from "playwright-core";
+import {chromium, type Browser, type Page} from "playwright-core";
 import {afterAll, beforeAll} from "vitest";
 import {serve} from "./serve.ts";
 import {access, constants, mkdir} from "node:fs/promises";
@@ -112,7 +112,6 @@ export async function openPage(browser: Browser, origin: string, path: string, {
     problems.externalRequests.push(url);
     return route.abort("blockedbyclient");
   });
-  await context.addInitScript(recordLongTasks);
   const page = await context.newPage();
   page.on("console", (message) => {
     if (message.type() === "error") problems.consoleErrors.push(message.text());
@@ -128,18 +127,6 @@ export async function openPage(browser: Browser, origin: string, path: string, {
   });
   await page.goto(origin + path, {waitUntil: "load"});
   return {page, problems};
-}
-
-// Runs in every opened page before its scripts: main-thread tasks over 50 ms, as the browser reports them.
-const recordLongTasks = () => {
-  const tasks: number[] = [];
-  (window as unknown as {__longTasks: number[]}).__longTasks = tasks;
-  new PerformanceObserver((list) => tasks.push(...list.getEntries().map((entry) => entry.duration))).observe({type: "longtask", buffered: true});
-};
-
-/** The durations (ms) of the main-thread tasks over 50 ms since the page opened. */
-export async function longTasks(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as {__longTasks: number[]}).__longTasks ?? []);
 }
 
 /** Waits until Framework has no cell still loading in the main column. */
@@ -171,14 +158,4 @@ export function describeProblems(problems: PageProblems, errors: string[]): stri
     ...problems.externalRequests.map((e) => `external request (the site must stay on its own origin): ${e}`),
     ...errors.map((e) => `cell error (observablehq--error): ${e}`)
   ];
-}
-
-/**
- * Focuses a live cell's code the way a reader does (a click) and waits until the
- * CodeMirror editor, which loads on that first focus, is there and holds the focus.
- */
-export async function focusEditor(cell: Locator): Promise<void> {
-  await cell.locator(".live-cell-editor").click();
-  await cell.locator(".cm-content").waitFor();
-  await cell.page().waitForFunction((element) => element.contains(document.activeElement) && document.activeElement?.classList.contains("cm-content"), await cell.elementHandle());
 }
