@@ -3,8 +3,21 @@
 //   import {tex} from "./components/tex.js";
 // then ${tex`x^2`} renders inline and tex.block`…` (or a ```tex fence) as display.
 import katex from "katex";
+import {katexFonts} from "../_generated/katex-fonts.js";
+
+// KaTeX's fonts are separate files (scripts/build-katex-css.mjs): declared once per page,
+// fetched by the browser only for the faces its math uses; swap shows the text meanwhile.
+function addFontFaces() {
+  if (document.getElementById("katex-fonts")) return;
+  const style = document.createElement("style");
+  style.id = "katex-fonts";
+  style.textContent = katexFonts.map(({family, style, weight, file}) =>
+    `@font-face{font-family:${family};font-style:${style};font-weight:${weight};font-display:swap;src:url(${JSON.stringify(file.href)}) format("woff2")}`).join("\n");
+  document.head.append(style);
+}
 
 function render(strings, values, displayMode) {
+  addFontFaces();
   const source = String.raw(strings, ...values);
   const root = document.createElement(displayMode ? "div" : "span");
   root.className = displayMode ? "tex tex-display" : "tex";

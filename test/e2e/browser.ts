@@ -112,6 +112,7 @@ export async function openPage(browser: Browser, origin: string, path: string, {
     problems.externalRequests.push(url);
     return route.abort("blockedbyclient");
   });
+  await context.addInitScript(recordLongTasks);
   const page = await context.newPage();
   page.on("console", (message) => {
     if (message.type() === "error") problems.consoleErrors.push(message.text());
@@ -127,6 +128,18 @@ export async function openPage(browser: Browser, origin: string, path: string, {
   });
   await page.goto(origin + path, {waitUntil: "load"});
   return {page, problems};
+}
+
+// Runs in every opened page before its scripts: main-thread tasks over 50 ms, as the browser reports them.
+const recordLongTasks = () => {
+  const tasks: number[] = [];
+  (window as unknown as {__longTasks: number[]}).__longTasks = tasks;
+  new PerformanceObserver((list) => tasks.push(...list.getEntries().map((entry) => entry.duration))).observe({type: "longtask", buffered: true});
+};
+
+/** The durations (ms) of the main-thread tasks over 50 ms since the page opened. */
+export async function longTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as {__longTasks: number[]}).__longTasks ?? []);
 }
 
 /** Waits until Framework has no cell still loading in the main column. */

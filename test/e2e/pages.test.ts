@@ -3,7 +3,7 @@
 import {describe, expect, test} from "vitest";
 import {readdir} from "node:fs/promises";
 import type {Browser} from "playwright-core";
-import {cellErrors, describeProblems, distDir, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
+import {cellErrors, describeProblems, distDir, longTasks, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 import {configuredPages} from "./pages.ts";
 
 let browser: Browser;
@@ -30,6 +30,10 @@ describe("every configured page", () => {
         if (!heading?.trim()) messages.push("no <h1> rendered in #observablehq-main");
         const text = (await page.locator("#observablehq-main").textContent()) ?? "";
         if (text.trim().length < 200) messages.push(`main content is nearly empty (${text.trim().length} characters)`);
+        // A regression guard, not the target (50 ms; see docs/performance.md): generous because this
+        // machine is shared, but a page that blocks a reader for a fifth of a second fails.
+        const blocking = (await longTasks(page)).filter((duration) => duration > 200);
+        if (blocking.length) messages.push(`main-thread task(s) over 200 ms while loading: ${blocking.map((d) => `${Math.round(d)} ms`).join(", ")}`);
         const shot = messages.length ? await screenshot(page, `page-${path}`) : "";
         expect(messages, `page ${path} (${name}) has problems; screenshot: ${shot}`).toEqual([]);
       } finally {
