@@ -89,5 +89,5 @@ export function fastKernelsActive(): boolean {
 export {kernelsBuild, type KernelsBuild} from "../wasm/module.js";
 
 // The same module's vectorised Adam, axpy and layer kernels on Float32Arrays.
-export {adamUpdateWasm, axpyWasm, type AdamConstants} from "../wasm/optim.js";
+export {adamUpdateWasm, axpyWasm, sumOfSquaresWasm, type AdamConstants} from "../wasm/optim.js";
 export {addRowVectorWasm, reluBackwardWasm, reluWasm} from "../wasm/elementwise.js";

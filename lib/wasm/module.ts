@@ -14,6 +14,7 @@ export interface KernelsExports {
   matmulTransA(a: number, b: number, c: number, packedA: number, packedB: number, m: number, k: number, n: number, accumulate: boolean): void;
   adam(params: number, grads: number, m: number, v: number, count: number, beta1: number, beta2: number, epsilon: number, stepSize: number, rootCorrection: number, coupledDecay: number, shrink: number): void;
   axpy(alpha: number, x: number, y: number, count: number): void;
+  sumOfSquares(x: number, count: number): number;
   addRowVector(a: number, bias: number, out: number, rows: number, cols: number): void;
   relu(x: number, y: number, count: number): void;
   reluBackward(x: number, dy: number, dx: number, count: number): void;
@@ -49,19 +50,24 @@ const builds: Record<KernelsBuild, string> = {"relaxed-simd": kernelsRelaxedWasm
 /** True where the engine validates the relaxed-SIMD build (f32x4.relaxed_madd): Chromium yes, Node 20 only with --experimental-wasm-relaxed-simd. */
 export function relaxedSimdSupported(): boolean {
   try {
-    return simdSupported() && WebAssembly.validate(decodeBase64(kernelsRelaxedWasmBase64));
+    relaxedSupport ??= simdSupported() && WebAssembly.validate(decodeBase64(kernelsRelaxedWasmBase64));
+    return relaxedSupport;
   } catch {
     return false;
   }
 }
+let relaxedSupport: boolean | undefined;
+
+const compiled = new Map<KernelsBuild, WebAssembly.Module>();
 
 /** A fresh instance of one build (its own memory), or null where the engine cannot run it. */
 export function instantiateKernels(build: KernelsBuild): KernelsExports | null {
   if (!simdSupported() || (build === "relaxed-simd" && !relaxedSimdSupported())) return null;
   try {
-    // Synchronous compile: each build is ~3 KB, under even the 4 KB that older
+    // Synchronous compile, once per build: each is ~3 KB, under even the 4 KB that older
     // Chrome allowed `new WebAssembly.Module` on the main thread (the build warns past it).
-    const module = new WebAssembly.Module(decodeBase64(builds[build]));
+    let module = compiled.get(build);
+    if (!module) compiled.set(build, (module = new WebAssembly.Module(decodeBase64(builds[build]))));
     return new WebAssembly.Instance(module, {}).exports as unknown as KernelsExports;
   } catch {
     return null;
