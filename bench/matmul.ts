@@ -1,11 +1,13 @@
 // Matmul throughput in GFLOP/s for the forward product and both backward
 // products (tfjs BatchMatMul_grad: dX = dY·Wᵀ, dW = Xᵀ·dY), per engine, at the
-// sizes one training step of a 256-wide MLP uses. "wasm-simd (resident)" calls
-// the module on operands already in its memory: the gap to "wasm-simd" is the
-// cost of copying in and out.
-//   npx tsx bench/matmul.ts
-import {type Matrix, fillNormal, matrix, referenceKernels, rng, wasmKernels} from "../lib/index.js";
-import {kernelsModule, workspace} from "../lib/wasm/module.js";
+// sizes a training step of a 256- or 1024-wide MLP uses. "resident" rows call a
+// build of the module on operands already in its memory: each build's own speed
+// (the fused multiply-add "relaxed-simd" build where the engine has it, and the
+// "simd" fallback); the gap from "wasm-simd" (what layers call, the active build)
+// to its resident row is the cost of copying in and out.
+//   node --experimental-wasm-relaxed-simd --import tsx bench/matmul.ts
+import {type Matrix, fillNormal, kernelsBuild, matrix, referenceKernels, rng, wasmKernels} from "../lib/index.js";
+import {type KernelsBuild, type KernelsExports, Workspace, instantiateKernels} from "../lib/wasm/module.js";
 
 /** One measurement: an engine running one product at one shape. */
 export interface Row {
@@ -29,7 +31,7 @@ const PRODUCTS: {name: ProductName; label: string}[] = [
   {name: "matmulTransA", label: "backward aᵀ·b"}
 ];
 
-const SHAPES: [m: number, k: number, n: number][] = [[64, 256, 256], [256, 256, 256]];
+const SHAPES: [m: number, k: number, n: number][] = [[64, 256, 256], [256, 256, 256], [64, 1024, 1024]];
 
 // Median seconds per call of each of `calls`, sampled round-robin so that load
 // from other processes on this shared machine hits every engine alike. Each
@@ -64,24 +66,33 @@ function operands(m: number, k: number, n: number): Record<ProductName, [Matrix,
   };
 }
 
-// The module called directly on operands already in its memory (no copies).
-function residentCall(name: ProductName, m: number, k: number, n: number): () => void {
-  if (!kernelsModule || !workspace) throw new Error("no wasm module");
-  const module = kernelsModule;
+// A build of the module called directly on operands already in its memory (no copies).
+function residentCall(module: KernelsExports, name: ProductName, m: number, k: number, n: number): () => void {
+  const workspace = new Workspace(module);
   const packedA = Math.ceil(m / 4) * 4 * k, packedB = Math.ceil(n / 8) * 8 * k;
   const [a, b, c, pa, pb] = workspace.reserve(m * k, k * n, m * n, packedA, packedB);
+  const memory = workspace.view();
+  fillNormal(rng(3), memory.subarray(a, a + m * k));
+  fillNormal(rng(4), memory.subarray(b, b + k * n));
   return () => module[name](a * 4, b * 4, c * 4, pa * 4, pb * 4, m, k, n, false);
 }
 
-/** GFLOP/s of the three products at 64×256×256 and 256×256×256, per engine. */
+/** GFLOP/s of the three products at each shape, per engine and build. */
 export async function benchMatmul(): Promise<Row[]> {
   const rows: Row[] = [];
+  // Each build in a private instance, so the resident operands are never moved.
+  const builds = (["relaxed-simd", "simd"] as KernelsBuild[]).flatMap((build) => {
+    const module = instantiateKernels(build);
+    return module ? [{build, module}] : [];
+  });
   // V8 first runs wasm on its baseline compiler (Liftoff, ~3× slower here) and
   // swaps in optimised code compiled in the background, later on a busy machine.
   if (wasmKernels) {
     const warm = operands(...SHAPES[0]);
+    const resident = builds.flatMap(({module}) => PRODUCTS.map(({name}) => residentCall(module, name, ...SHAPES[0])));
     for (let start = performance.now(); performance.now() - start < 400; ) {
       for (const {name} of PRODUCTS) wasmKernels[name](...warm[name]);
+      for (const call of resident) call();
     }
   }
   for (const [m, k, n] of SHAPES) {
@@ -92,12 +103,13 @@ export async function benchMatmul(): Promise<Row[]> {
       rows.push({engine, product, m, k, n, milliseconds: seconds * 1000, gflops: flops / seconds / 1e9});
     for (const {name, label} of PRODUCTS) {
       const [a, b] = inputs[name];
-      const engines = [...(wasmKernels ? [wasmKernels] : []), referenceKernels];
+      // The reference loops take ~0.1 s a call at the larger shapes: measured at the first only.
+      const engines = [...(wasmKernels ? [wasmKernels] : []), ...(m * k * n <= 64 * 256 * 256 ? [referenceKernels] : [])];
       const calls: (() => void)[] = engines.map((engine) => () => engine[name](a, b, out));
-      if (wasmKernels) calls.push(residentCall(name, m, k, n));
+      for (const {module} of builds) calls.push(residentCall(module, name, m, k, n));
       const seconds = medianSeconds(calls);
-      engines.forEach((engine, j) => record(engine.name, label, seconds[j]));
-      if (wasmKernels) record("wasm-simd (resident)", label, seconds[engines.length]);
+      engines.forEach((engine, j) => record(engine === wasmKernels ? `${engine.name} (${kernelsBuild})` : engine.name, label, seconds[j]));
+      builds.forEach(({build}, j) => record(`${build} (resident)`, label, seconds[engines.length + j]));
     }
   }
   return rows;
