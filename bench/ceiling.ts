@@ -70,13 +70,32 @@ function measure(exports: ProbeExports, arithmetic: Ceiling["arithmetic"]): Ceil
   ];
 }
 
-/** The mul+add probes always; the FMA probes where the engine validates relaxed SIMD. */
-export async function benchCeilings(): Promise<Ceiling[]> {
+async function instances(): Promise<{arithmetic: Ceiling["arithmetic"]; exports: ProbeExports}[]> {
   const plain = await compile(false), fused = await compile(true);
   const instantiate = (bytes: Uint8Array<ArrayBuffer>) => new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as ProbeExports;
-  const results = measure(instantiate(plain), "mul+add");
-  if (WebAssembly.validate(fused)) results.push(...measure(instantiate(fused), "fma"));
-  return results;
+  return [{arithmetic: "mul+add", exports: instantiate(plain)}, ...(WebAssembly.validate(fused) ? [{arithmetic: "fma" as const, exports: instantiate(fused)}] : [])];
+}
+
+/** The mul+add probes always; the FMA probes where the engine validates relaxed SIMD. */
+export async function benchCeilings(): Promise<Ceiling[]> {
+  return (await instances()).flatMap(({arithmetic, exports}) => measure(exports, arithmetic));
+}
+
+/** A tile probe to time alongside a kernel, call for call, so both see the same load. */
+export interface TileProbe {
+  arithmetic: Ceiling["arithmetic"];
+  run: () => void;
+  flops: number;
+}
+
+/** The tile probes, one per arithmetic the engine has, each `flops` per call (about a 64×256×256 product's). */
+export async function tileProbes(): Promise<TileProbe[]> {
+  const repeats = 256;
+  return (await instances()).map(({arithmetic, exports}) => {
+    const a = 1024, b = a + TILE_K * 16;
+    new Float32Array(exports.memory.buffer, a, TILE_K * 12).fill(1e-3);
+    return {arithmetic, run: () => exports.tile(a, b, TILE_K, repeats), flops: repeats * TILE_K * 8 * 4 * 2};
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.table(await benchCeilings());

@@ -24,15 +24,14 @@ console.log(`Our kernels: ${kernelsBuild} build. The machine may be shared: comp
 const ceilings = await benchCeilings();
 console.log("Ceilings of one core (median GFLOP/s of f32x4 multiply-adds)");
 console.table(ceilings.map(({probe, arithmetic, gflops}) => ({probe, arithmetic, "GFLOP/s": round(gflops, 1)})));
-const tileCeiling = (arithmetic: "mul+add" | "fma") => ceilings.find((c) => c.probe === "tile" && c.arithmetic === arithmetic)?.gflops;
 
-// Each build against the ceiling of its own arithmetic, in the tile pattern it runs.
+// Each build against the tile probe of its own arithmetic, timed in the same rounds.
 const matmul = (await benchMatmul()).map((row) => {
-  const fused = row.engine.includes("relaxed-simd");
-  const ceiling = row.engine === "typescript" ? undefined : tileCeiling(fused ? "fma" : "mul+add");
-  return {...row, ceiling: ceiling && {arithmetic: fused ? "fma" : "mul+add", share: row.gflops / ceiling}};
+  const arithmetic = row.engine.includes("relaxed-simd") ? "fma" : "mul+add";
+  const share = row.shareOfCeiling?.[arithmetic];
+  return {...row, ceiling: share === undefined ? undefined : {arithmetic, share}};
 });
-console.log("Matmul (median ms per call, GFLOP/s, share of the tile ceiling of the same arithmetic)");
+console.log("Matmul (median ms per call, GFLOP/s, share of the tile probe of the same arithmetic run in the same rounds)");
 console.table(matmul.map(({engine, product, m, k, n, milliseconds, gflops, ceiling}) => ({
   engine, product, shape: `${m}×${k}×${n}`, ms: round(milliseconds), "GFLOP/s": round(gflops, 1),
   share: ceiling ? `${percent(ceiling.share)} of ${ceiling.arithmetic}` : ""

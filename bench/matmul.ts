@@ -8,9 +8,12 @@
 //   node --experimental-wasm-relaxed-simd --import tsx bench/matmul.ts
 import {type Matrix, fillNormal, kernelsBuild, matrix, referenceKernels, rng, wasmKernels} from "../lib/index.js";
 import {type KernelsBuild, type KernelsExports, Workspace, instantiateKernels} from "../lib/wasm/module.js";
+import {tileProbes} from "./ceiling.js";
 
 /** One measurement: an engine running one product at one shape. */
 export interface Row {
+  /** Median over rounds of (this call's GFLOP/s ÷ the tile probe's in the same round), per arithmetic. */
+  shareOfCeiling?: Partial<Record<"mul+add" | "fma", number>>;
   engine: string;
   /** "forward a·b", "backward a·bᵀ" or "backward aᵀ·b". */
   product: string;
@@ -33,11 +36,11 @@ const PRODUCTS: {name: ProductName; label: string}[] = [
 
 const SHAPES: [m: number, k: number, n: number][] = [[64, 256, 256], [256, 256, 256], [64, 1024, 1024]];
 
-// Median seconds per call of each of `calls`, sampled round-robin so that load
+// Seconds per call of each of `calls` in every round, sampled round-robin so that load
 // from other processes on this shared machine hits every engine alike. Each
 // sample batches calls to last ≥ ~2 ms (timer noise), after a warm-up that lets
 // V8 tier up; at least 7 rounds, then until `budgetMs` or 200 rounds.
-function medianSeconds(calls: (() => void)[], budgetMs = 600): number[] {
+function roundSeconds(calls: (() => void)[], budgetMs = 600): number[][] {
   const batch = calls.map((call) => {
     for (let start = performance.now(); performance.now() - start < 50; ) call();
     const start = performance.now();
@@ -52,8 +55,10 @@ function medianSeconds(calls: (() => void)[], budgetMs = 600): number[] {
       samples[j].push((performance.now() - t0) / batch[j]);
     });
   }
-  return samples.map((times) => times.sort((x, y) => x - y)[times.length >> 1] / 1000);
+  return samples.map((times) => times.map((t) => t / 1000));
 }
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
 
 // The three operand pairs for an output m×n with shared dimension k.
 function operands(m: number, k: number, n: number): Record<ProductName, [Matrix, Matrix]> {
@@ -80,6 +85,7 @@ function residentCall(module: KernelsExports, name: ProductName, m: number, k: n
 /** GFLOP/s of the three products at each shape, per engine and build. */
 export async function benchMatmul(): Promise<Row[]> {
   const rows: Row[] = [];
+  const probes = await tileProbes();
   // Each build in a private instance, so the resident operands are never moved.
   const builds = (["relaxed-simd", "simd"] as KernelsBuild[]).flatMap((build) => {
     const module = instantiateKernels(build);
@@ -99,15 +105,25 @@ export async function benchMatmul(): Promise<Row[]> {
     const inputs = operands(m, k, n);
     const out = matrix(m, n);
     const flops = 2 * m * k * n;
-    const record = (engine: string, product: string, seconds: number) =>
-      rows.push({engine, product, m, k, n, milliseconds: seconds * 1000, gflops: flops / seconds / 1e9});
+    // The probes run in the same rounds, so each share compares the kernel and the
+    // ceiling under the same load from the other processes on this machine.
+    let probeRounds: number[][] = [];
+    const record = (engine: string, product: string, rounds: number[]) => {
+      const seconds = median(rounds);
+      const shareOfCeiling: Row["shareOfCeiling"] = {};
+      probes.forEach(({arithmetic, flops: probeFlops}, j) => {
+        shareOfCeiling[arithmetic] = median(rounds.map((t, i) => (flops / t) / (probeFlops / probeRounds[j][i])));
+      });
+      rows.push({engine, product, m, k, n, milliseconds: seconds * 1000, gflops: flops / seconds / 1e9, ...(engine !== "typescript" && {shareOfCeiling})});
+    };
     for (const {name, label} of PRODUCTS) {
       const [a, b] = inputs[name];
       // The reference loops take ~0.1 s a call at the larger shapes: measured at the first only.
       const engines = [...(wasmKernels ? [wasmKernels] : []), ...(m * k * n <= 64 * 256 * 256 ? [referenceKernels] : [])];
       const calls: (() => void)[] = engines.map((engine) => () => engine[name](a, b, out));
       for (const {module} of builds) calls.push(residentCall(module, name, m, k, n));
-      const seconds = medianSeconds(calls);
+      const seconds = roundSeconds([...calls, ...probes.map((p) => p.run)]);
+      probeRounds = seconds.slice(calls.length);
       engines.forEach((engine, j) => record(engine === wasmKernels ? `${engine.name} (${kernelsBuild})` : engine.name, label, seconds[j]));
       builds.forEach(({build}, j) => record(`${build} (resident)`, label, seconds[engines.length + j]));
     }

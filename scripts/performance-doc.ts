@@ -83,12 +83,12 @@ const targets: string[][] = [
 ];
 lines.push("### Against the targets", "", table(["target", "measured", ""], targets), "");
 
-lines.push("### Ceilings of one core", "", "Median GFLOP/s of f32x4 multiply-adds (bench/ceiling.ts): 12 register chains, and the matmul's 4×8 tile over L1-resident panels.", "");
+lines.push("### Ceilings of one core", "", "Median GFLOP/s of f32x4 multiply-adds (bench/ceiling.ts), measured on their own at the start of each run: 12 register chains, and the matmul's 4×8 tile over L1-resident panels. The shares below do not divide by these: the tile probe also runs inside the matmul bench's rounds, call for call with the kernels, and each share compares the two under the same load.", "");
 const ceilingKeys = runs[0].ceilings.map((c) => [c.probe, c.arithmetic]);
 lines.push(table(["probe", "arithmetic", "GFLOP/s"], ceilingKeys.map(([probe, arithmetic]) =>
   [probe === "tile" ? "4×8 tile" : "12 chains", arithmetic, spread(runs.map((r) => r.ceilings.find((c) => c.probe === probe && c.arithmetic === arithmetic)!.gflops), 1)])), "");
 
-lines.push("### Matmul", "", "GFLOP/s and share of the tile ceiling of the same arithmetic, from the same run. \"resident\": the build called on operands already in its memory; `wasm-simd (…)`: what layers call, operands copied in and out.", "");
+lines.push("### Matmul", "", "GFLOP/s, and the share of the tile probe of the same arithmetic (mul+add for the simd build, FMA for the relaxed-simd build), timed in the same rounds. \"resident\": the build called on operands already in its memory (packing included); `wasm-simd (…)`: what layers call, operands copied in and out.", "");
 const matmulKeys = [...new Set(runs[0].matmul.map((m) => `${m.engine}\t${m.product}\t${m.m}×${m.k}×${m.n}`))];
 lines.push(table(["engine", "product", "shape", "GFLOP/s", "share of ceiling"], matmulKeys.map((key) => {
   const [engine, product, shape] = key.split("\t");
@@ -97,9 +97,9 @@ lines.push(table(["engine", "product", "shape", "GFLOP/s", "share of ceiling"], 
   return [engine, product, shape, spread(cells.map((c) => c.gflops), 1), shares.length ? `${spread(shares, 0)}% of ${cells[0].ceiling!.arithmetic}` : ""];
 })), "");
 
-lines.push("### One training step at the default size", "", "MLP 256→256→10, batch 64, Adam; median ms per step.", "");
+lines.push("### One training step at the default size", "", "MLP 256→256→10, batch 64, Adam; median ms per step over 3 rounds per engine. The ratio is measured apart, stepping ours and tfjs-wasm alternately (≥ 2.1 s) and taking the median of the pairs' ratios, so a burst of load from other processes hits both sides of a pair.", "");
 const engines = [...new Set(runs[0].trainStep.rows.map((r) => r.engine))];
-lines.push(table(["step", ...engines, "tfjs-wasm / ours"], ["lora", "full"].map((mode) => [
+lines.push(table(["step", ...engines, "tfjs-wasm / ours (alternate steps)"], ["lora", "full"].map((mode) => [
   mode === "lora" ? "LoRA r=8 on layers.0" : "full fine-tune",
   ...engines.map((engine) => spread(runs.map((r) => r.trainStep.rows.find((row) => row.engine === engine && row.mode === mode)!.milliseconds), 2)),
   spread(mode === "lora" ? loraDefault : fullDefault, 1, "×")
@@ -114,7 +114,7 @@ lines.push(table(["step", ...phases], ["lora", "full"].map((mode) => [
   ...phases.map((phase) => spread(runs.map((r) => r.trainStep.breakdown.find((b) => b.mode === mode)![phase] as number), 3))
 ])), "");
 
-lines.push("### Scaling", "", "MLP width→width→10, Adam; median ms per step, ours and tfjs-wasm, and the ratio tfjs-wasm / ours (each run's own ratio; median and range across runs).", "");
+lines.push("### Scaling", "", "MLP width→width→10, Adam; median ms per step, ours and tfjs-wasm stepped alternately, and the ratio tfjs-wasm / ours (median of the pairs within a run; median and range across runs).", "");
 const grid = runs[0].trainStep.scaling;
 lines.push(table(["width", "batch", "LoRA ours", "LoRA tfjs-wasm", "LoRA ratio", "full ours", "full tfjs-wasm", "full ratio"],
   grid.filter((s) => s.mode === "lora").map(({width, batch}) => {
