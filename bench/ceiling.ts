@@ -70,8 +70,12 @@ function measure(exports: ProbeExports, arithmetic: Ceiling["arithmetic"]): Ceil
   ];
 }
 
+// Both builds, compiled once per process (the compiler is the slow part).
+let builds: Promise<[Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>]> | undefined;
+
 async function instances(): Promise<{arithmetic: Ceiling["arithmetic"]; exports: ProbeExports}[]> {
-  const plain = await compile(false), fused = await compile(true);
+  builds ??= Promise.all([compile(false), compile(true)]);
+  const [plain, fused] = await builds;
   const instantiate = (bytes: Uint8Array<ArrayBuffer>) => new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as ProbeExports;
   return [{arithmetic: "mul+add", exports: instantiate(plain)}, ...(WebAssembly.validate(fused) ? [{arithmetic: "fma" as const, exports: instantiate(fused)}] : [])];
 }
