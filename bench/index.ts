@@ -8,6 +8,7 @@ import {mkdirSync, writeFileSync} from "node:fs";
 import {cpus, loadavg} from "node:os";
 import {benchCeilings} from "./ceiling.js";
 import {benchMatmul} from "./matmul.js";
+import {benchGptStep} from "./gpt-step.js";
 import {benchTrainStep} from "./train-step.js";
 import {kernelsBuild, useFastKernels} from "../lib/index.js";
 
@@ -51,6 +52,11 @@ console.table(trainStep.breakdown.map((b) => Object.fromEntries(Object.entries(b
 console.log("\nScaling: median ms per step, ours against tfjs-wasm, ratio from the same run");
 console.table(trainStep.scaling.map(({width, batch, mode, ours, tfjsWasm, ratio}) => ({width, batch, mode, ours: round(ours), "tfjs-wasm": round(tfjsWasm), ratio: `×${ratio.toFixed(1)}`})));
 
+const gptStep = await benchGptStep();
+console.log(`\nOne training step, GPT 2 blocks × C 64 × 4 heads, T 32, batch 16, Adam (median ms per step; our matmuls: ${gptStep.ourKernels})`);
+console.table(gptStep.rows.map(({key, milliseconds, steps, firstLoss}) => ({step: key, ms: round(milliseconds), steps, "first loss": round(firstLoss, 5)})));
+console.log(`Speed-up over tfjs-wasm (same run): LoRA q,v ×${gptStep.speedupOverTfjsWasm.lora.toFixed(1)}, full ×${gptStep.speedupOverTfjsWasm.full.toFixed(1)}`);
+
 const date = new Date().toISOString();
 const results = {
   date,
@@ -62,7 +68,8 @@ const results = {
   kernelsBuild,
   ceilings,
   matmul,
-  trainStep
+  trainStep,
+  gptStep
 };
 const folder = new URL("./results/", import.meta.url);
 mkdirSync(folder, {recursive: true});

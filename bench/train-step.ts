@@ -76,7 +76,7 @@ export interface TrainStepReport {
   tfjsWasmFeatures: {simd: boolean; threads: boolean};
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1];
 }
@@ -142,7 +142,7 @@ function tfjsStep(mode: "lora" | "full", size: Size): {step: () => number; dispo
 }
 
 // Warm-up, then per-step times until the budget is spent (at least minSteps).
-function sample(step: () => number, {warmup = WARMUP_STEPS, budgetMs = BUDGET_MS, minSteps = MIN_STEPS} = {}): {times: number[]; firstLoss: number} {
+export function sample(step: () => number, {warmup = WARMUP_STEPS, budgetMs = BUDGET_MS, minSteps = MIN_STEPS} = {}): {times: number[]; firstLoss: number} {
   const firstLoss = step();
   for (let i = 1; i < warmup; i++) step();
   const times: number[] = [];
@@ -250,7 +250,7 @@ function scaling(): ScalingRow[] {
 // both named "gradients"). esbuild (already installed, via Observable Framework)
 // bundles it in memory; the registry and engine live on tfjs's global object, so
 // the bundled copy registers into the same place the CJS build reads.
-async function registerTfjsGradients(): Promise<void> {
+export async function registerTfjsGradients(): Promise<void> {
   const {build} = await import("esbuild");
   const entry = createRequire(import.meta.url).resolve("@tensorflow/tfjs-core/dist/register_all_gradients.js");
   const bundle = await build({entryPoints: [entry], bundle: true, format: "esm", platform: "node", write: false, logLevel: "silent"});

@@ -3,7 +3,7 @@
 // several of these, switch between them, blend them and save them; `applyAdapter`
 // puts one into a model and checks everything before it changes anything.
 import {type Matrix, allFinite, clone} from "../matrix/index.js";
-import {Linear, LoRALinear, type Module, findModule, loraLayers, matchesModule, replaceModule} from "../nn/index.js";
+import {type BiasMode, Linear, LoRALinear, type Module, findModule, loraLayers, matchesModule, replaceModule} from "../nn/index.js";
 import {type Rng, rng} from "../random.js";
 
 /** The hyperparameters shared by every layer of an adapter (PEFT's r, lora_alpha, use_rslora, lora_dropout). */
@@ -12,6 +12,8 @@ export interface AdapterConfig {
   alpha: number;
   rsLoRA: boolean;
   dropout: number;
+  /** Which biases were trained with the adapter (PEFT's `bias`); absent means "none". */
+  bias?: BiasMode;
 }
 
 /** One adapted layer: ΔW = scaling · B·A, (out × in). */
@@ -29,6 +31,8 @@ export interface Adapter {
   config: AdapterConfig;
   layers: Record<string, AdapterLayer>;
   saved: Record<string, Record<string, Matrix>>;
+  /** Trained biases (1 × out) by Linear path, under config.bias "lora_only" (adapted layers) or "all". */
+  biases?: Record<string, Matrix>;
 }
 
 /** The scaling a config implies, computed exactly as LoRALinear computes it. */
@@ -40,10 +44,12 @@ export function scalingOf({rank, alpha, rsLoRA}: AdapterConfig): number {
 export interface ExtractOptions {
   /** Modules trained in full to save with the adapter, matched as injectLoRA matches them. */
   modulesToSave?: readonly string[];
+  /** Which biases to save; default: read from the model (which bias parameters are trainable). */
+  bias?: BiasMode;
 }
 
 /** Copies the model's LoRA layers (and modules_to_save) into an Adapter; all layers must share one config. */
-export function extractAdapter(model: Module, {modulesToSave = []}: ExtractOptions = {}): Adapter {
+export function extractAdapter(model: Module, {modulesToSave = [], bias}: ExtractOptions = {}): Adapter {
   const adapted = loraLayers(model);
   if (adapted.length === 0) throw new Error("extractAdapter: the model has no LoRA layers");
   const [firstName, first] = adapted[0];
@@ -60,10 +66,31 @@ export function extractAdapter(model: Module, {modulesToSave = []}: ExtractOptio
     layers[name] = {A: clone(layer.loraA.value), B: clone(layer.loraB.value), scaling: layer.scaling};
   }
   const saved: Record<string, Record<string, Matrix>> = {};
-  for (const path of savedPaths(model, modulesToSave)) {
+  const savedAt = savedPaths(model, modulesToSave);
+  for (const path of savedAt) {
     saved[path] = Object.fromEntries(findModule(model, path).ownParameters().map((p) => [p.name, clone(p.value)]));
   }
-  return {config, layers, saved};
+  // Biases as PEFT saves them: "lora_only" the adapted layers' own, "all" every Linear's (modules_to_save carry theirs).
+  const linears = biasedLinears(model, savedAt);
+  const mode = bias ?? (linears.some(({adapted, linear}) => !adapted && linear.bias!.trainable) ? "all"
+    : linears.some(({linear}) => linear.bias!.trainable) ? "lora_only" : "none");
+  if (mode === "none") return {config, layers, saved};
+  const biases: Record<string, Matrix> = {};
+  for (const {path, adapted, linear} of linears) if (mode === "all" || adapted) biases[path] = clone(linear.bias!.value);
+  return {config: {...config, bias: mode}, layers, saved, biases};
+}
+
+/** Every Linear with a bias, by its path (a LoRA layer's base under the LoRA layer's path), modules_to_save left out. */
+function biasedLinears(model: Module, savedAt: readonly string[]): {path: string; adapted: boolean; linear: Linear}[] {
+  const bases = new Set(loraLayers(model).map(([, layer]) => layer.base));
+  const found: {path: string; adapted: boolean; linear: Linear}[] = [];
+  for (const [path, module] of model.namedModules()) {
+    if (savedAt.includes(path) || bases.has(module as Linear)) continue;
+    const adapted = module instanceof LoRALinear;
+    const linear = adapted ? module.base : module instanceof Linear ? module : null;
+    if (linear?.bias) found.push({path, adapted, linear});
+  }
+  return found;
 }
 
 /** The module paths that `modulesToSave` patterns name; each must be a leaf module outside every LoRA layer. */
@@ -132,6 +159,17 @@ export function checkAdapter(
     if (B.rows !== d || B.cols !== rank) problems.push(`${path}: B is ${B.rows}×${B.cols}, expected ${d}×${rank} (out × r)`);
     if (!allFinite(A) || !allFinite(B)) problems.push(`${path}: A or B has a non-finite value`);
     if (scaling !== scalingOf(adapter.config)) problems.push(`${path}: scaling ${scaling} disagrees with the config's ${scalingOf(adapter.config)}`);
+    else if (A.rows === rank && B.cols === rank && A.cols === k && B.rows === d) {
+      const overflow = mergedOverflow(base.weight.value, A, B, scaling);
+      if (overflow) problems.push(`${path}: ${overflow}; the model's outputs would be non-finite`);
+    }
+  }
+  for (const [path, value] of Object.entries(adapter.biases ?? {})) {
+    const module = modules.get(path);
+    const linear = module instanceof LoRALinear ? module.base : module instanceof Linear ? module : null;
+    if (!linear?.bias) problems.push(`${path}: the adapter has a trained bias here but the model has no Linear bias at ${path}`);
+    else if (value.rows !== 1 || value.cols !== linear.outFeatures) problems.push(`${path}.bias: is ${value.rows}×${value.cols}, the model's is 1×${linear.outFeatures}`);
+    else if (!allFinite(value) || value.data.some((b) => Math.abs(b) > FLOAT32_MAX / 2)) problems.push(`${path}.bias: has a non-finite or overflowing value`);
   }
   if (!allowOtherLoRA) {
     for (const [path] of loraLayers(model)) {
@@ -161,6 +199,28 @@ export function checkAdapter(
   return problems;
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Why W0 + scaling·B·A is not a usable float32 weight (an entry overflows, or is so large that one
+ * product with a unit input would), or null. Computed in float64, so it cannot overflow itself.
+ */
+function mergedOverflow(W0: Matrix, A: Matrix, B: Matrix, scaling: number): string | null {
+  if (!Number.isFinite(Math.fround(scaling))) return `scaling α/r = ${scaling} overflows float32`;
+  const rank = A.rows, inFeatures = A.cols;
+  // A product x·Wᵀ sums `in` terms: keep every |W| below FLOAT32_MAX / in so that inputs of size ≤ 1 stay finite.
+  const limit = FLOAT32_MAX / inFeatures;
+  let largest = 0;
+  for (let o = 0; o < B.rows; o++) {
+    for (let i = 0; i < inFeatures; i++) {
+      let delta = 0;
+      for (let j = 0; j < rank; j++) delta += B.data[o * rank + j] * A.data[j * inFeatures + i]; // (out, r) @ (r, in) -> (out, in)
+      largest = Math.max(largest, Math.abs(W0.data[o * inFeatures + i] + scaling * delta));
+    }
+  }
+  return largest < limit ? null : `W0 + scaling·B·A reaches |${largest.toExponential(2)}|, beyond float32's safe range ${limit.toExponential(2)}`;
+}
+
 /** Writes a checked adapter into the model (no checks: callers run checkAdapter first). */
 export function writeAdapter(model: Module, adapter: Adapter, {random = rng(0)}: ApplyOptions = {}): void {
   const {rank, alpha, rsLoRA, dropout} = adapter.config;
@@ -179,6 +239,10 @@ export function writeAdapter(model: Module, adapter: Adapter, {random = rng(0)}:
   }
   for (const [path, values] of Object.entries(adapter.saved)) {
     for (const p of findModule(model, path).ownParameters()) p.value.data.set(values[p.name].data);
+  }
+  for (const [path, value] of Object.entries(adapter.biases ?? {})) {
+    const module = findModule(model, path);
+    (module instanceof LoRALinear ? module.base : (module as Linear)).bias!.value.data.set(value.data);
   }
 }
 

@@ -1,10 +1,13 @@
-// Working with several adapters on one base model (Hu et al. 2021, §4.1): switch
-// tasks by subtracting B·A and adding B'·A'; blend tasks by a weighted sum of
-// their ΔW (LoraHub, arXiv:2307.13269); or stack the factors (PEFT's
-// add_weighted_adapter, combination_type="cat") for an exact low-rank blend.
+// Working with several adapters on one base model (Hu et al. 2022, §4.1): switch
+// tasks by subtracting B·A and adding B'·A'; blend them product-wise, a weighted sum
+// of their ΔW (PEFT's add_weighted_adapter "cat" stacks the factors to get exactly
+// that); or factor-wise, mixing the A's and the B's (LoraHub, arXiv:2307.13269, and
+// PEFT's "linear"), which adds cross terms B_i·A_j.
 import {type Matrix, axpy, matmul, matrix, scale} from "../matrix/index.js";
 import {type Module, loraLayers, replaceModule} from "../nn/index.js";
 import {type Adapter, type ApplyOptions, checkAdapter, extractAdapter, writeAdapter} from "./adapter.js";
+import {bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits} from "./float16.js";
+import type {SafetensorsDtype} from "./safetensors.js";
 
 /** ΔW = scaling · B·A of one adapter layer, (out × in). */
 export function layerDelta({A, B, scaling}: {A: Matrix; B: Matrix; scaling: number}): Matrix {
@@ -40,10 +43,10 @@ export function switchAdapter(model: Module, next: Adapter, options: ApplyOption
 }
 
 /**
- * The LoraHub-style blend, per module: ΔW = Σ_i w_i · s_i · B_i·A_i, (out × in), where s_i is
- * adapter i's own scaling. This is a weighted sum of the products; it is NOT what you get by
- * averaging the factors (Σ w_i B_i)(Σ w_i A_i) — that adds cross terms B_i·A_j (i ≠ j) between
- * adapters whose ranks never trained together, and is all the wrong scale besides.
+ * The product-wise blend, per module: ΔW = Σ_i w_i · s_i · B_i·A_i, (out × in), where s_i is
+ * adapter i's own scaling (PEFT's "cat" gives exactly this). It is NOT the factor-wise blend of
+ * LoraHub, (Σ w_i B_i)(Σ w_i A_i) (see `factorBlend`), which adds cross terms B_i·A_j (i ≠ j)
+ * between adapters whose ranks never trained together.
  * Adapters may have different ranks but must cover the same modules with the same in/out.
  */
 export function blendAdapters(adapters: readonly Adapter[], weights: readonly number[]): Record<string, Matrix> {
@@ -92,6 +95,42 @@ export function catAdapters(adapters: readonly Adapter[], weights: readonly numb
   return {config: {rank, alpha: rank, rsLoRA: false, dropout: adapters[0].config.dropout}, layers, saved: {}};
 }
 
+/**
+ * The factor-wise blend: one adapter whose factors mix the adapters' factors, so its ΔW holds
+ * cross terms B_i·A_j (i ≠ j). `mode: "lorahub"` (LoraHub, arXiv:2307.13269): B = Σ w_i B_i,
+ * A = Σ w_i A_i, with the adapters' common scaling s, so ΔW = s Σ_ij w_i w_j B_i A_j.
+ * `mode: "peft-linear"` (PEFT's add_weighted_adapter "linear"): each factor weighted by √(w_i s_i)
+ * and scaling 1, so the diagonal terms are w_i s_i B_i A_i, as in the product-wise blend.
+ * All adapters need the same rank (and, for "lorahub", the same scaling).
+ */
+export function factorBlend(adapters: readonly Adapter[], weights: readonly number[], {mode = "lorahub"}: {mode?: "lorahub" | "peft-linear"} = {}): Adapter {
+  checkCombination("factorBlend", adapters, weights);
+  const {rank} = adapters[0].config;
+  const firstScaling = Object.values(adapters[0].layers)[0]?.scaling;
+  adapters.forEach((adapter, i) => {
+    if (adapter.config.rank !== rank) throw new Error(`factorBlend: mixing factors needs one rank; adapter ${i} has r = ${adapter.config.rank}, adapter 0 has r = ${rank}`);
+    if (mode === "lorahub" && Object.values(adapter.layers).some((layer) => layer.scaling !== firstScaling)) {
+      throw new Error(`factorBlend: LoraHub mixes adapters of one scaling α/r; adapter ${i} differs from adapter 0`);
+    }
+    if (mode === "peft-linear" && weights[i] < 0) throw new Error(`factorBlend: PEFT's "linear" takes √(w·s), so weight ${i} must be ≥ 0, got ${weights[i]}`);
+  });
+  const layers: Adapter["layers"] = {};
+  for (const path of Object.keys(adapters[0].layers)) {
+    const {A: A0, B: B0} = adapters[0].layers[path];
+    const A = matrix(A0.rows, A0.cols); // (r, in)
+    const B = matrix(B0.rows, B0.cols); // (out, r)
+    adapters.forEach((adapter, i) => {
+      const layer = adapter.layers[path];
+      const factorWeight = mode === "lorahub" ? weights[i] : Math.sqrt(weights[i] * layer.scaling);
+      axpy(factorWeight, layer.A, A);
+      axpy(factorWeight, layer.B, B);
+    });
+    layers[path] = {A, B, scaling: mode === "lorahub" ? adapters[0].layers[path].scaling : 1};
+  }
+  const alpha = mode === "lorahub" ? adapters[0].config.alpha : rank;
+  return {config: {...adapters[0].config, alpha, rsLoRA: mode === "lorahub" ? adapters[0].config.rsLoRA : false}, layers, saved: {}};
+}
+
 function checkCombination(what: string, adapters: readonly Adapter[], weights: readonly number[]): void {
   if (adapters.length === 0) throw new Error(`${what}: needs at least one adapter`);
   if (weights.length !== adapters.length) throw new Error(`${what}: ${adapters.length} adapters but ${weights.length} weights`);
@@ -123,3 +162,22 @@ function currentValue(model: Module, path: string, name: string): Matrix {
   return {rows: value.rows, cols: value.cols, data: value.data.slice()};
 }
 
+
+/**
+ * True when `adapter` is `reference` stored in `dtype`: same config and layers, and every
+ * factor value equal to the reference's rounded to that dtype. Names the cause of a
+ * difference after loading a file: half-precision rounding, or a different adapter.
+ */
+export function isRoundedCopy(adapter: Adapter, reference: Adapter, dtype: SafetensorsDtype): boolean {
+  const round = dtype === "F16" ? (x: number) => float16BitsToFloat32(float32ToFloat16Bits(x))
+    : dtype === "BF16" ? (x: number) => bfloat16BitsToFloat32(float32ToBfloat16Bits(x)) : (x: number) => x;
+  const {rank, alpha, rsLoRA} = adapter.config;
+  if (rank !== reference.config.rank || alpha !== reference.config.alpha || rsLoRA !== reference.config.rsLoRA) return false;
+  const paths = Object.keys(adapter.layers);
+  if (paths.length !== Object.keys(reference.layers).length) return false;
+  return paths.every((path) => {
+    const own = adapter.layers[path], theirs = reference.layers[path];
+    return theirs !== undefined && (["A", "B"] as const).every((factor) =>
+      own[factor].data.length === theirs[factor].data.length && own[factor].data.every((value, i) => value === round(theirs[factor].data[i])));
+  });
+}

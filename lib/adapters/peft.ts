@@ -2,14 +2,20 @@
 //   adapter_model.safetensors  base_model.model.<path>.lora_A.weight  [r, in]
 //                              base_model.model.<path>.lora_B.weight  [out, r]
 //                              base_model.model.<path>.<param>        modules_to_save, e.g. …layers.4.weight
+//                              base_model.model.<path>.base_layer.bias an adapted layer's trained bias (bias "lora_only" or "all")
+//                              base_model.model.<path>.bias            another Linear's trained bias (bias "all")
 //   adapter_config.json        LoraConfig's fields (peft_type "LORA", r, lora_alpha, target_modules, …)
 // PEFT's get_peft_model_state_dict (src/peft/utils/save_and_load.py) drops the adapter name
 // ("lora_A.default.weight" -> "lora_A.weight"), and a modules_to_save wrapper returns its copy's
 // state dict under the wrapper's own path (ModulesToSaveWrapper.adapter_state_dict in
 // src/peft/utils/other.py), so "…<path>.modules_to_save.default.weight" is saved as "…<path>.weight".
-import {type Module, matchesModule} from "../nn/index.js";
+// Biases: for bias "all" get_peft_model_state_dict keeps every state-dict key containing "bias"; a
+// LoRA layer wraps its Linear as `base_layer`, so an adapted layer's bias is "…<path>.base_layer.bias",
+// the key set_peft_model_state_dict loads. (For "lora_only" PEFT ≤ 0.19 looked up "…<path>.bias"
+// and silently saved nothing: huggingface/peft#3306; we write the key that loads.)
+import {type BiasMode, type Module, matchesModule} from "../nn/index.js";
 import {type Adapter, type ApplyOptions, applyAdapter, scalingOf} from "./adapter.js";
-import {type SafetensorsDtype, type TensorToWrite, readSafetensors, writeSafetensors} from "./safetensors.js";
+import {type SafetensorsDtype, type SafetensorsTensor, type TensorToWrite, readSafetensors, writeSafetensors} from "./safetensors.js";
 import {toMatrix, toTensor} from "./tensors.js";
 
 /** The file names PEFT's save_pretrained writes and from_pretrained reads. */
@@ -22,7 +28,7 @@ export const PEFT_PREFIX = "base_model.model.";
 export interface PeftLoraConfig {
   alpha_pattern: Record<string, number>;
   base_model_name_or_path: string | null;
-  bias: "none";
+  bias: BiasMode;
   fan_in_fan_out: false;
   inference_mode: boolean;
   init_lora_weights: boolean | "gaussian";
@@ -68,6 +74,11 @@ export function peftLoraKey(path: string, factor: "A" | "B"): string {
   return `${PEFT_PREFIX}${path}.lora_${factor}.weight`;
 }
 
+/** PEFT's key for a trained bias: "…<path>.base_layer.bias" on an adapted layer, "…<path>.bias" elsewhere. */
+export function peftBiasKey(path: string, adapted: boolean): string {
+  return `${PEFT_PREFIX}${path}.${adapted ? "base_layer." : ""}bias`;
+}
+
 /** The adapter_config.json object for an adapter. */
 export function peftConfig(adapter: Adapter, options: PeftWriteOptions = {}): PeftLoraConfig {
   const {baseModel = null, taskType = null, initLoraWeights = true} = options;
@@ -86,7 +97,7 @@ export function peftConfig(adapter: Adapter, options: PeftWriteOptions = {}): Pe
   return {
     alpha_pattern: {},
     base_model_name_or_path: baseModel,
-    bias: "none",
+    bias: adapter.config.bias ?? "none",
     fan_in_fan_out: false,
     inference_mode: true,
     init_lora_weights: initLoraWeights,
@@ -117,13 +128,17 @@ export function writePeftAdapter(adapter: Adapter, options: PeftWriteOptions = {
   for (const [path, values] of Object.entries(adapter.saved)) {
     for (const [name, value] of Object.entries(values)) tensors.set(`${PEFT_PREFIX}${path}.${name}`, toTensor(name, value, options.dtype));
   }
+  for (const [path, value] of Object.entries(adapter.biases ?? {})) {
+    tensors.set(peftBiasKey(path, path in adapter.layers), toTensor("bias", value, options.dtype)); // [out]
+  }
   return {config: `${JSON.stringify(config, null, 2)}\n`, weights: writeSafetensors(tensors, {format: "pt"})};
 }
 
 /**
  * Parses and checks a PEFT LoRA adapter: the config's fields, then every tensor key, shape and
  * value. Throws one Error listing every problem. Unsupported features (DoRA, rank_pattern,
- * fan_in_fan_out, trained biases, regex target_modules) are reported, not ignored.
+ * fan_in_fan_out, regex target_modules) are reported, not ignored; trained biases are read
+ * under the config's `bias` ("lora_only": adapted layers' only, "all": any Linear's).
  */
 export function readPeftAdapter(files: PeftFiles): Adapter {
   const config = checkConfig(files.config);
@@ -136,6 +151,7 @@ export function readPeftAdapter(files: PeftFiles): Adapter {
     layers: {},
     saved: {}
   };
+  const biases: Record<string, {key: string; adapted: boolean; tensor: SafetensorsTensor}> = {};
   for (const [key, tensor] of tensors) {
     const match = /^base_model\.model\.(.+)\.lora_([AB])\.weight$/.exec(key);
     if (match) {
@@ -143,6 +159,11 @@ export function readPeftAdapter(files: PeftFiles): Adapter {
       const entry = factors.get(path) ?? {};
       entry[factor as "A" | "B"] = {key, shape: tensor.shape};
       factors.set(path, entry);
+      continue;
+    }
+    const bias = /^base_model\.model\.(.+?)(\.base_layer)?\.bias$/.exec(key);
+    if (bias && config.bias !== "none" && !config.modules_to_save?.some((m) => matchesModule(bias[1], m))) {
+      biases[bias[1]] = {key, adapted: Boolean(bias[2]), tensor};
       continue;
     }
     const dot = key.lastIndexOf(".");
@@ -172,6 +193,17 @@ export function readPeftAdapter(files: PeftFiles): Adapter {
     }
   }
   if (factors.size === 0) problems.push("the weights hold no lora_A/lora_B tensors");
+  if (config.bias !== "none") {
+    adapter.config.bias = config.bias;
+    adapter.biases = {};
+    for (const [path, {key, adapted, tensor}] of Object.entries(biases)) {
+      // "lora_only" saves adapted layers' biases alone; older PEFT wrote them without "base_layer".
+      if (config.bias === "lora_only" && !factors.has(path)) problems.push(`"${key}": a bias of a layer that is not adapted, but bias is "lora_only"`);
+      else if (adapted && !factors.has(path)) problems.push(`"${key}": a base_layer bias of a layer with no lora_A/lora_B`);
+      else if (tensor.shape.length !== 1) problems.push(`"${key}": shape [${tensor.shape.join(", ")}], expected [out]`);
+      else adapter.biases[path] = toMatrix(key, tensor);
+    }
+  }
   if (problems.length > 0) throw new Error(`readPeftAdapter: ${problems.length} problem(s):\n- ${problems.join("\n- ")}`);
   return adapter;
 }
@@ -204,7 +236,7 @@ function checkConfig(text: string): PeftLoraConfig {
   field("target_modules", isStrings(c.target_modules) && (c.target_modules as string[]).length > 0, "must be a non-empty list of module names (regex strings are not supported)");
   field("lora_dropout", c.lora_dropout === undefined || (typeof c.lora_dropout === "number" && c.lora_dropout >= 0 && c.lora_dropout < 1), "must be a number in [0, 1)");
   field("use_rslora", c.use_rslora === undefined || typeof c.use_rslora === "boolean", "must be true or false");
-  field("bias", c.bias === undefined || c.bias === "none", `must be "none" (trained biases are not supported)`);
+  field("bias", c.bias === undefined || c.bias === "none" || c.bias === "lora_only" || c.bias === "all", `must be "none", "lora_only" or "all"`);
   field("modules_to_save", c.modules_to_save === undefined || c.modules_to_save === null || isStrings(c.modules_to_save), "must be null or a list of module names");
   field("fan_in_fan_out", !c.fan_in_fan_out, "must be false (transposed Conv1D weights are not supported)");
   field("use_dora", !c.use_dora, "must be false (DoRA is not supported)");
@@ -213,6 +245,7 @@ function checkConfig(text: string): PeftLoraConfig {
   if (problems.length > 0) throw new Error(`adapter_config.json: ${problems.length} problem(s):\n- ${problems.join("\n- ")}`);
   return {
     ...(c as unknown as PeftLoraConfig),
+    bias: (c.bias as BiasMode | undefined) ?? "none",
     lora_dropout: (c.lora_dropout as number | undefined) ?? 0,
     use_rslora: (c.use_rslora as boolean | undefined) ?? false,
     modules_to_save: (c.modules_to_save as string[] | null | undefined) ?? null

@@ -11,3 +11,8 @@ export * from "./lora.js";
 export * from "./inject.js";
 export * from "./variants.js";
 export * from "./count.js";
+export * from "./layernorm.js";
+export * from "./position.js";
+export * from "./attention.js";
+export * from "./transformer.js";
+export * from "./gpt.js";

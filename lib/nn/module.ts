@@ -8,6 +8,11 @@ import type {Parameter} from "./parameter.js";
 /** Options for a forward pass; `training` turns dropout on. */
 export interface ForwardContext {
   training?: boolean;
+  /**
+   * T for sequence models: their activations are (B·T, C) row-major, row b·T + t
+   * holding token t of sequence b. Attention and position embeddings need it.
+   */
+  sequenceLength?: number;
 }
 
 /** Options for a backward pass; `inputGrad: false` skips dx (the data batch needs none). */

@@ -2,3 +2,5 @@
 export * from "./data.js";
 export * from "./evaluate.js";
 export * from "./trainer.js";
+export * from "./text.js";
+export * from "./language-model.js";

@@ -97,9 +97,14 @@ export class Trainer {
   }
 
   private diverged(what: string, value: number, step: number): never {
-    throw new Error(
+    throw new DivergenceError(
       `Training diverged at step ${step}: the ${what} is ${value}. ` +
         `Try a lower learning rate (lr is ${this.optimizer.lr})${this.clipNorm === undefined ? " or gradient clipping (clipNorm)" : ""}.`
     );
   }
+}
+
+/** Thrown by `Trainer.step` when the loss or the gradient norm is no longer finite; callers may end the run as "diverged". */
+export class DivergenceError extends Error {
+  override name = "DivergenceError";
 }

@@ -1,6 +1,6 @@
 // The Adapters page's figures: digits drawn as seen by each adapter, and accuracy
 // along a blend of two adapters. Each function returns an element; none computes.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 import {html} from "htl";
 
 const percent = (x) => `${(100 * x).toFixed(1)}%`;

@@ -25,7 +25,7 @@ export function citeThisPage({title, path, references = [], accessed = new Date(
   const day = accessed.toLocaleDateString("en-US", {year: "numeric", month: "long", day: "numeric", timeZone: "UTC"});
   const apa = `${site.authors}. (${year}). ${title} (Version ${site.version}). ${site.name}. Retrieved ${day}, from ${url}`;
   return html`<div class="cite">
-    <p>Version ${site.version}, accessed ${iso(accessed)}.${site.baseUrl.endsWith(".example") ? " The address is a placeholder until the site has its public home." : ""}</p>
+    <p>Version ${site.version}, accessed ${iso(accessed)}.</p>
     ${block("BibTeX", bibtex, "bibtex")}
     ${block("APA", apa, "apa")}
     ${references.length ? html`<h3 class="cite-references-title">References</h3><ol class="cite-references">${references.map(reference)}</ol>` : ""}

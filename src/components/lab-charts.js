@@ -1,6 +1,6 @@
 // The lab's figures and its run table. Each function takes runs (LabResult from
 // lib/site/lab plus {id, label}) and returns an element; none of them trains anything.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 import {html} from "htl";
 import {formatBytes} from "../lib/index.js";
 import {isLoRAMethod, methods} from "../lib/site/index.js";
@@ -83,7 +83,7 @@ export function RunTable(runs, {fullTrainable, chance}) {
     <tbody>${runs.map((run) => html`<tr data-run=${run.id} data-status=${run.status} data-accuracy=${last(run)?.accuracy ?? ""} data-losses=${JSON.stringify(run.curve.slice(0, 10).map((d) => d.loss))} data-steps=${run.curve.length} data-wall-ms=${run.wallMs ?? ""}>
       <td>${run.label}</td>
       <td>${describeSetup(run.setup)}</td>
-      <td class=${`lab-status-${run.status}`}>${run.status === "error" ? html`error: ${run.error}` : run.status}${run.status === "running" ? ` (${run.curve.length}/${run.setup.steps})` : ""}${
+      <td class=${`lab-status-${run.status}`}>${run.status === "error" ? html`error: ${run.error}` : run.status === "diverged" ? html`diverged: ${run.error.replace(/^Training diverged /, "")}` : run.status}${run.status === "running" ? ` (${run.curve.length}/${run.setup.steps})` : ""}${
         run.status === "done" && last(run)?.accuracy < 1.25 * chance ? html`<div class="lab-warning">no better than chance: the learning rate may be too large (the units died) or too small</div>` : ""}</td>
       <td>${percent(last(run)?.accuracy)}</td>
       <td>${last(run) ? last(run).loss.toFixed(3) : "—"}</td>

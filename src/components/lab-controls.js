@@ -16,10 +16,17 @@ export function LabControls(initial, {tasks}) {
   let setup = {...initial, targets: [...initial.targets]};
   const form = html`<form class="lab-controls" onsubmit=${(event) => event.preventDefault()}></form>`;
 
-  const select = (field, options) => html`<select name=${field}>${options.map(([value, text]) => html`<option value=${value} selected=${String(setup[field]) === String(value)}>${text}</option>`)}</select>`;
-  const number = (field, attributes = {}) => html`<input name=${field} type="number" step="any" value=${setup[field]} ${attributes}>`;
-  const field = (name, control, note = "") => html`<div class="lab-field" data-field=${name}>
-    <label>${labels[name]}${note ? html` <span class="lab-note">${note}</span>` : ""}</label>${control}<div class="lab-error" data-error-for=${name}></div></div>`;
+  // Each single control has an id its <label> points at; a group of radios or checkboxes
+  // is a role="group" named by its heading (a <label> may name one control only).
+  const select = (field, options) => html`<select name=${field} id=${`lab-${field}`}>${options.map(([value, text]) => html`<option value=${value} selected=${String(setup[field]) === String(value)}>${text}</option>`)}</select>`;
+  const number = (field, attributes = {}) => html`<input name=${field} id=${`lab-${field}`} type="number" step="any" value=${setup[field]} ${attributes}>`;
+  const field = (name, control, note = "") => {
+    const text = html`${labels[name]}${note ? html` <span class="lab-note">${note}</span>` : ""}`;
+    const single = control.matches("input, select");
+    if (!single) control.setAttribute("role", "group"), control.setAttribute("aria-labelledby", `lab-label-${name}`);
+    return html`<div class="lab-field" data-field=${name}>
+    ${single ? html`<label for=${`lab-${name}`}>${text}</label>` : html`<div class="lab-label" id=${`lab-label-${name}`}>${text}</div>`}${control}<div class="lab-error" data-error-for=${name}></div></div>`;
+  };
 
   function render() {
     const task = tasks[setup.task];
@@ -76,8 +83,11 @@ export function LabControls(initial, {tasks}) {
   form.addEventListener("input", (event) => {
     if (event.target?.name === "task") {
       const {defaults} = tasks[event.target.value];
+      const hadFocus = document.activeElement === event.target;
       setup = {...defaults, targets: [...defaults.targets]};
       render();
+      // render() replaced the select the reader was on (arrow keys change it in place): keep focus there, not on <body>.
+      if (hadFocus) form.elements.namedItem("task").focus();
     } else {
       read();
       syncDisabled();

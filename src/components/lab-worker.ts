@@ -1,7 +1,7 @@
 // The Fine-tune lab's worker (protocol in worker-run.js, slicing in experiment-worker.ts):
 // it receives a setup and the task's files, runs lib's LabRun step by step, streams
 // the new curve points as it goes and answers with the run's report. A diverging
-// run ends as status "error" with lib's message and the curve up to that point.
+// run ends as status "diverged" with lib's message and the curve up to that point.
 import {useFastKernels} from "../lib/index.js";
 import {LabRun, type LabSetup, digitsAssets, namesAssets} from "../lib/site/index.js";
 import {serveExperiment} from "./experiment-worker.js";

@@ -30,16 +30,18 @@ const theme = EditorView.theme({
     backgroundColor: "color-mix(in srgb, var(--theme-foreground-focus) 30%, transparent)"
   },
   ".cm-activeLine": {backgroundColor: "color-mix(in srgb, var(--theme-foreground) 5%, transparent)"},
-  ".cm-gutters": {backgroundColor: "var(--theme-background-alt)", color: "var(--theme-foreground-faint)", border: "none"},
-  ".cm-activeLineGutter": {backgroundColor: "transparent", color: "var(--theme-foreground-muted)"},
+  // Line numbers are text a reader may need: muted (4.5:1 or more), not faint.
+  ".cm-gutters": {backgroundColor: "var(--theme-background-alt)", color: "var(--theme-foreground-muted)", border: "none"},
+  ".cm-activeLineGutter": {backgroundColor: "transparent", color: "var(--theme-foreground)"},
   "&.cm-focused .cm-matchingBracket": {backgroundColor: "color-mix(in srgb, var(--theme-foreground-focus) 25%, transparent)"}
 });
 
 /**
  * An editor holding `code` inside `parent`; `onRun` on Shift+Enter or Mod+Enter,
- * `onChange(code)` after every edit. Returns the EditorView.
+ * `onChange(code)` after every edit; `describedBy` names the element that tells how
+ * to leave it by keyboard. Returns the EditorView.
  */
-export function createEditor(parent, code, {onRun, onChange, label}) {
+export function createEditor(parent, code, {onRun, onChange, label, describedBy}) {
   const run = () => (onRun(), true);
   return new EditorView({
     parent,
@@ -60,7 +62,9 @@ export function createEditor(parent, code, {onRun, onChange, label}) {
         javascript(),
         syntaxHighlighting(highlight),
         theme,
-        EditorView.contentAttributes.of({"aria-label": label}),
+        // tabindex: the editable area is focusable anyway; saying so lets checkers (axe's
+        // scrollable-region-focusable) see that the scrolling editor is reachable by keyboard.
+        EditorView.contentAttributes.of({"aria-label": label, tabindex: "0", ...(describedBy ? {"aria-describedby": describedBy} : {})}),
         EditorView.updateListener.of((update) => update.docChanged && onChange(update.state.doc.toString()))
       ]
     })

@@ -1,8 +1,11 @@
 // Draws what a live cell's worker sends back (see describe() in live-cell-worker.ts):
 // console lines, the returned value (numbers, strings, matrices as small tables,
 // typed arrays, arrays of records as tables, objects as key lists), charts with
-// Observable Plot and errors with their line in the cell.
-import * as Plot from "@observablehq/plot";
+// Observable Plot and errors with their line in the cell. Plots are cut to the run's
+// budget (live-cell-budget.ts) and every link in them must be http(s) or stay on this
+// site: Plot's `href` channel could otherwise put a clickable javascript: link in the page.
+import * as Plot from "./plot.js";
+import {budgetPlot, cutNote, isSafeLink} from "./live-cell-budget.js";
 
 /** Numbers as a reader wants them: integers whole, others to 4 significant digits. */
 export function formatNumber(x) {
@@ -103,13 +106,35 @@ function renderError({name, message, line}, code) {
 
 const PLOT_OPTIONS = ["title", "subtitle", "caption", "x", "y", "color", "fx", "fy", "r", "width", "height", "grid", "inset", "marginTop", "marginRight", "marginBottom", "marginLeft", "ariaLabel", "ariaDescription"];
 
-/** A chart from the worker's plot() spec, drawn here with Observable Plot. */
-function renderPlot(spec, width) {
+const MARKS = new Set(["lineY", "lineX", "line", "dot", "dotX", "dotY", "barY", "barX", "rectY", "rectX", "areaY", "areaX", "cell", "ruleX", "ruleY", "tickX", "tickY", "text"]);
+
+/** Removes every link in `root` that is not http(s) or same-site; returns how many went. */
+export function dropUnsafeLinks(root, base = document.baseURI) {
+  let dropped = 0;
+  for (const link of root.querySelectorAll("a, [href], [*|href]")) {
+    for (const name of ["href", "xlink:href"]) {
+      if (link.hasAttribute(name) && !isSafeLink(link.getAttribute(name), base)) {
+        link.removeAttribute(name);
+        dropped++;
+      }
+    }
+  }
+  return dropped;
+}
+
+/** A chart from the worker's plot() spec, drawn here with Observable Plot, cut to the budget, links checked. */
+function renderPlot(message, width) {
+  const {spec, cuts} = budgetPlot(message.spec);
+  for (const cut of message.cuts ?? []) if (!cuts.includes(cut)) cuts.push(cut);
   const options = Object.fromEntries(PLOT_OPTIONS.filter((key) => key in spec).map((key) => [key, spec[key]]));
-  const marks = spec.marks.map(({type, data, ...markOptions}) => Plot[type](data, markOptions));
+  const marks = spec.marks.filter(({type}) => MARKS.has(type)).map(({type, data, ...markOptions}) => Plot[type](data, markOptions));
   const described = spec.marks.map(({type, x, y}) => `${type}${typeof y === "string" ? ` of ${y}` : ""}${typeof x === "string" ? ` against ${x}` : ""}`).join("; ");
   const figure = Plot.plot({width: Math.min(width, 640), ariaLabel: `Chart from the cell: ${described}`, ...options, marks});
-  return element("div", "live-cell-plot", figure);
+  const dropped = dropUnsafeLinks(figure);
+  if (dropped) cuts.push(`${dropped} link${dropped === 1 ? "" : "s"} removed: only http(s) links and links within this site are kept`);
+  const box = element("div", "live-cell-plot", figure);
+  if (cuts.length) box.append(element("div", "live-cell-cut", `Cut: ${cuts.join("; ")}.`));
+  return box;
 }
 
 /** One worker message as an element (code is the cell's code, for error lines). */
@@ -121,8 +146,9 @@ export function renderMessage(message, {code, width}) {
       return line;
     }
     case "result": return message.value.kind === "undefined" ? null : element("div", "live-cell-result", renderValue(message.value));
-    case "plot": return renderPlot(message.spec, width);
+    case "plot": return renderPlot(message, width);
     case "error": return renderError(message, code);
+    case "cut": return element("div", "live-cell-cut", cutNote(message.kind, message.count));
   }
   return null;
 }

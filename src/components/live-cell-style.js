@@ -6,6 +6,8 @@ const css = `
 .live-cell-title { font-weight: 600; margin-bottom: 0.25rem; }
 .live-cell-editor { border: 1px solid var(--theme-foreground-faintest); border-radius: 4px; overflow: hidden; }
 .live-cell-editor .cm-editor { max-height: 32rem; }
+.live-cell-keys { color: var(--theme-foreground-muted); font: 13px var(--sans-serif); margin-top: 0.2rem; }
+.live-cell-editor:not(:focus-within) + .live-cell-keys { display: none; }
 .live-cell-toolbar, .live-cell-bar { font-family: var(--sans-serif); }
 .live-cell-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin: 0.4rem 0; font-size: 14px; }
 .live-cell-toolbar button, .live-cell-bar button { font: inherit; padding: 0.15rem 0.7rem; border-radius: 4px; cursor: pointer;
@@ -26,6 +28,7 @@ const css = `
 .live-cell-log-warn { color: var(--syntax-variable); }
 .live-cell-log-error, .live-cell-error { color: var(--syntax-keyword); }
 .live-cell-error { white-space: pre-wrap; margin: 0.3rem 0; }
+.live-cell-cut { color: var(--theme-foreground-muted); font-style: italic; font-size: 14px; margin: 0.2rem 0; }
 .live-cell-error pre { margin: 0.2rem 0 0; color: var(--theme-foreground); }
 .live-cell-result { margin: 0.3rem 0; }
 .live-cell-output table { font: inherit; width: auto; margin: 0.2rem 0; border-collapse: collapse; }

@@ -1,11 +1,16 @@
-// The live-cell sandbox: one Web Worker per run. It receives a cell's code, runs it
-// as the body of an async function with the engine's API in scope as `lora`, the
-// site's experiments (datasets, base models) as `site`, and a `plot` helper, and posts back what the page shows: console lines, charts, the
-// returned value and errors with their line number in the cell. The page kills the
-// worker to stop a run, so nothing here needs to be cancelable.
+// The live-cell sandbox: one Web Worker per run. It receives a cell's code and a
+// MessagePort, runs the code as the body of an async function with the engine's API in
+// scope as `lora`, the site's experiments (datasets, base models) as `site`, and a `plot`
+// helper, and posts back over that port what the page shows: console lines, charts, the
+// returned value and errors with their line number in the cell. The port lives in this
+// module's scope, which cell code cannot reach, so the cell cannot forge the runner's
+// messages (self.postMessage goes nowhere the page listens). Before the cell runs, the
+// network APIs are taken out of its scope. The page kills the worker to stop a run, so
+// nothing here needs to be cancelable.
 import * as lora from "../lib/index.js";
 import * as site from "../lib/site/index.js";
 import {useFastKernels} from "../lib/index.js";
+import {BUDGET, type PlotSpec, budgetPlot} from "./live-cell-budget.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
 useFastKernels();
@@ -15,7 +20,7 @@ type Cell = (lora: unknown, site: unknown, plot: unknown) => Promise<unknown>;
 
 const PARAMETERS = ["lora", "site", "plot"];
 const AsyncFunction = (async function () {}).constructor as new (...args: string[]) => Cell;
-const LOG_LIMIT = 1000; // a logging loop must not flood the page
+const indirectEval = eval; // kept for syntaxErrorPosition before the cell's scope loses eval
 const MARKS = new Set(["lineY", "lineX", "line", "dot", "dotX", "dotY", "barY", "barX", "rectY", "rectX", "areaY", "areaX", "cell", "ruleX", "ruleY", "tickX", "tickY", "text"]);
 
 /** Where the code's line `n` sits in a stack trace: Chrome says `<anonymous>:LINE:COL`, Firefox `> Function:LINE:COL`. */
@@ -51,7 +56,7 @@ function syntaxErrorPosition(code: string, error: Error): Promise<Position | nul
     };
     self.addEventListener("error", onError);
     setTimeout(() => {
-      (0, eval)(`(async function (${PARAMETERS}) {\n${code}\n})`);
+      indirectEval(`(async function (${PARAMETERS}) {\n${code}\n})`);
       self.removeEventListener("error", onError); // it compiled after all
       resolve(null);
     });
@@ -113,21 +118,50 @@ function typeName(object: object): string {
   return name && name !== "Object" && name !== "Array" ? name : "";
 }
 
-function post(message: unknown): void {
-  self.postMessage(message);
-}
+// Bound to the run's port before any cell code runs: patching MessagePort.prototype later changes nothing.
+let post: (message: unknown) => void = () => {};
 
 let logLines = 0;
 for (const level of ["log", "info", "debug", "warn", "error"] as const) {
   console[level] = (...args: unknown[]) => {
     logLines++;
-    if (logLines <= LOG_LIMIT) post({type: "log", level, args: args.map((arg) => describe(arg))});
-    else if (logLines === LOG_LIMIT + 1) post({type: "log", level: "warn", args: [describe(`(more than ${LOG_LIMIT} console lines: the rest are not shown)`)]});
+    if (logLines <= BUDGET.logLines) post({type: "log", level, args: args.map((arg) => describe(arg))});
   };
 }
 
-interface MarkSpec {type: string; data?: unknown; [option: string]: unknown}
-interface PlotSpec {marks: MarkSpec[]; [option: string]: unknown}
+/** What cell code must not reach: every way a worker makes a request or starts another script (fetch is replaced). */
+export const NETWORK_APIS = ["fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "EventSource", "Worker", "SharedWorker", "importScripts", "WebTransport"];
+
+/**
+ * Deletes the network APIs from the worker's global scope and its prototypes, and pins them
+ * to undefined (fetch to `siteFetch`, which reaches this origin only). eval and every function constructor go too: with them a cell could build an
+ * import("https://…") from strings; a literal import( is refused before the code compiles.
+ */
+function removeNetwork(): void {
+  for (const make of [function () {}, async function () {}, function* () {}, async function* () {}]) {
+    Object.defineProperty(Object.getPrototypeOf(make), "constructor", {value: undefined, writable: false, configurable: false});
+  }
+  for (const name of [...NETWORK_APIS, "eval", "Function"]) {
+    for (let target: object | null = self; target; target = Object.getPrototypeOf(target)) {
+      if (Object.prototype.hasOwnProperty.call(target, name)) delete (target as Record<string, unknown>)[name];
+    }
+    Object.defineProperty(self, name, {value: name === "fetch" ? siteFetch : undefined, writable: false, configurable: false});
+  }
+}
+
+const nativeFetch = self.fetch.bind(self);
+
+/** fetch for cells: this site's own files only (cells load the lab's data this way), no redirects elsewhere. */
+function siteFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+  if (url.origin !== self.location.origin) {
+    return Promise.reject(new TypeError(`cells may fetch only this site's own files; ${url.origin} is another origin`));
+  }
+  return nativeFetch(url, {...init, credentials: "same-origin", redirect: "error"});
+}
+
+
+let plots = 0;
 
 /** plot({marks: [{type: "lineY", data, x: "step", y: "loss"}], y: {label: "loss"}}): the page draws it with Observable Plot. */
 function plot(spec: PlotSpec): void {
@@ -138,8 +172,18 @@ function plot(spec: PlotSpec): void {
     if (!MARKS.has(mark?.type)) throw new TypeError(`plot: mark type must be one of ${[...MARKS].join(", ")}; got ${JSON.stringify(mark?.type)}`);
     if (!Array.isArray(mark.data) && !ArrayBuffer.isView(mark.data)) throw new TypeError(`plot: a ${mark.type} mark needs data: an array`);
   }
+  plots++;
+  if (plots > BUDGET.plots) return; // counted; the page hears how many at the end
+  const {spec: cut, cuts} = budgetPlot(spec);
+  let size = 0;
   try {
-    post({type: "plot", spec});
+    size = JSON.stringify(cut).length;
+  } catch {
+    throw new TypeError("plot: data and options must be plain numbers, strings, arrays and objects (no functions, class instances or cycles)");
+  }
+  if (size > BUDGET.plotBytes) throw new RangeError(`plot: this plot is ${(size / 1e6).toFixed(1)} MB after sampling; at most ${BUDGET.plotBytes / 1e6} MB keeps the page responsive (draw fewer fields or rows)`);
+  try {
+    post({type: "plot", spec: cut, cuts});
   } catch {
     throw new TypeError("plot: data and options must be plain numbers, strings, arrays and objects (no functions or class instances)");
   }
@@ -151,6 +195,11 @@ plot.bar = (data: unknown, options = {}, plotOptions = {}) => plot({...plotOptio
 plot.cell = (data: unknown, options = {}, plotOptions = {}) => plot({...plotOptions, marks: [{type: "cell", data, ...options}]});
 
 async function run(code: string): Promise<void> {
+  const importAt = code.split("\n").findIndex((line) => /\bimport\s*\(/.test(line));
+  if (importAt >= 0) {
+    post({type: "error", name: "Error", message: "cells cannot import modules: the sandbox has no network (lib is already in scope as `lora`)", line: importAt + 1});
+    return;
+  }
   let cell: Cell;
   try {
     cell = new AsyncFunction(...PARAMETERS, code);
@@ -169,8 +218,15 @@ async function run(code: string): Promise<void> {
   }
 }
 
-self.onmessage = async (event: MessageEvent<{code: string}>) => {
-  await run(event.data.code);
+// The first message carries the code and the port; later ones (none are sent) are ignored.
+self.onmessage = async (event: MessageEvent<{code: string; port: MessagePort}>) => {
+  self.onmessage = null;
+  const {code, port} = event.data;
+  post = port.postMessage.bind(port);
+  removeNetwork();
+  post({type: "ready"});
+  await run(code);
+  if (plots > BUDGET.plots) post({type: "cut", kind: "plots", count: plots - BUDGET.plots});
+  if (logLines > BUDGET.logLines) post({type: "cut", kind: "logLines", count: logLines - BUDGET.logLines});
   post({type: "done"});
 };
-post({type: "ready"});

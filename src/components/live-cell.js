@@ -6,7 +6,8 @@
 // until the reader presses Run. Nothing runs on load unless `autorun` is set.
 import {createEditor, setCode} from "./live-cell-editor.js";
 import {renderMessage} from "./live-cell-output.js";
-import {runCell} from "./live-cell-runner.js";
+import {BUDGET} from "./live-cell-budget.js";
+import {TIME_LIMIT, parseTimeLimit, runCell} from "./live-cell-runner.js";
 import {cellLink, loadEdit, pagePath, saveEdit, storageKey, takeLinkedCode} from "./live-cell-store.js";
 import {addLiveCellStyle} from "./live-cell-style.js";
 
@@ -22,6 +23,52 @@ function element(tag, attributes = {}, ...children) {
 
 const seconds = (ms) => (ms / 1000).toFixed(1) + " s";
 
+const SLICE_MS = 8; // drawing outputs yields to the page after this long, so no task blocks it near 50 ms
+
+/**
+ * Draws outputs into `parent` a slice at a time, within the run's budgets: past
+ * BUDGET.outputs (or BUDGET.plots) outputs it counts the rest and says so at the end.
+ * Returns {push(message), finish(), cancel()}; `render` turns a message into a node (or null).
+ */
+function outputQueue(parent, render) {
+  const queue = [];
+  let scheduled = false, shown = 0, plots = 0, cutOutputs = 0, cutPlots = 0, finished = false, cancelled = false;
+  const drain = () => {
+    scheduled = false;
+    if (cancelled) return;
+    const started = performance.now();
+    while (queue.length && performance.now() - started < SLICE_MS) {
+      const node = render(queue.shift());
+      if (node) parent.append(node);
+    }
+    if (queue.length) schedule();
+    else if (finished) {
+      if (cutPlots) parent.append(render({type: "cut", kind: "plots", count: cutPlots}));
+      if (cutOutputs) parent.append(render({type: "cut", kind: "outputs", count: cutOutputs}));
+      cutPlots = cutOutputs = 0;
+    }
+  };
+  const schedule = () => {
+    if (!scheduled) (scheduled = true, setTimeout(drain, 0));
+  };
+  return {
+    push(message) {
+      if (message.type === "plot" && ++plots > BUDGET.plots) return void cutPlots++;
+      if (message.type !== "cut" && ++shown > BUDGET.outputs) return void cutOutputs++;
+      queue.push(message);
+      schedule();
+    },
+    finish() {
+      finished = true;
+      schedule();
+    },
+    cancel() {
+      cancelled = true;
+      queue.length = 0;
+    }
+  };
+}
+
 /**
  * A live cell for `code` (its original), stored under `id` (letters, digits, "-").
  * Options: timeLimit in seconds (default 10, the reader can change it), autorun
@@ -36,10 +83,12 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
   const linked = takeLinkedCode(id);
   let current = linked ?? loadEdit(key) ?? original;
   let run = null; // the run in progress: {stop, done}
+  let outputs = null; // the outputs being drawn (they may still be drawing after the run ends)
   let countdown;
 
   const status = element("span", {class: "live-cell-status", role: "status"});
-  const limitInput = element("input", {type: "number", min: 1, max: 600, step: 1, value: timeLimit, "aria-label": "time limit in seconds"});
+  const limitInput = element("input", {type: "number", min: TIME_LIMIT.min, max: TIME_LIMIT.max, step: 1, value: timeLimit, "aria-label": "time limit in seconds",
+    oninput: () => limitInput.removeAttribute("aria-invalid")});
   const runButton = element("button", {class: "live-cell-run", title: "Run (Shift+Enter)", onclick: () => start()}, "Run");
   const stopButton = element("button", {class: "live-cell-stop", disabled: "", onclick: () => run?.stop()}, "Stop");
   const resetButton = element("button", {class: "live-cell-reset", onclick: () => (confirmBar.hidden = false, confirmBar.querySelector("button").focus())}, "Reset");
@@ -56,12 +105,14 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
   const linkBar = element("div", {class: "live-cell-bar live-cell-share"}, element("span", {class: "live-cell-share-status"}), linkField);
   const output = element("div", {class: "live-cell-output"}, element("div", {class: "live-cell-hint"}, "Press Run (or Shift+Enter in the editor) to run this code."));
   const editorParent = element("div", {class: "live-cell-editor"});
+  // Tab indents inside the editor, so say how to leave it (CodeMirror's tab-focus mode: Esc, then Tab).
+  const keysHint = element("div", {class: "live-cell-keys", id: `cell-${id}-keys`}, "Tab indents here. To leave the editor by keyboard, press Esc, then Tab.");
   confirmBar.hidden = linkBar.hidden = true;
   linkNotice.hidden = linked === null;
 
   const root = element("section", {class: "live-cell", id: `cell-${id}`, "data-cell-id": id},
     title ? element("div", {class: "live-cell-title"}, title) : "",
-    linkNotice, editorParent,
+    linkNotice, editorParent, keysHint,
     element("div", {class: "live-cell-toolbar"}, runButton, stopButton, status,
       element("label", {class: "live-cell-limit"}, "limit ", limitInput, " s"),
       element("span", {class: "live-cell-spacer"}), edited, copyButton),
@@ -69,6 +120,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
 
   const view = createEditor(editorParent, current, {
     label: `Code of the live cell${title ? ` “${title}”` : ""}; Shift+Enter runs it`,
+    describedBy: keysHint.id,
     onRun: () => start(),
     onChange: (code) => {
       current = code;
@@ -81,25 +133,39 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
   showEdited();
 
   function start() {
+    // A number field reports "" for text it cannot parse ("abc"), so read what was typed where possible.
+    const limitSeconds = parseTimeLimit(limitInput.validity.badInput ? "not a number" : limitInput.value);
+    if (limitSeconds instanceof Error) {
+      limitInput.setAttribute("aria-invalid", "true");
+      status.textContent = `Not run: ${limitSeconds.message}.`;
+      limitInput.focus();
+      return;
+    }
     run?.stop();
+    outputs?.cancel();
     const code = current;
-    const limit = Math.max(1, Number(limitInput.value) || timeLimit) * 1000;
+    const limit = limitSeconds * 1000;
     if (!linkNotice.hidden) saveEdit(key, code, original); // running linked code adopts it, so a reload keeps it
     linkNotice.hidden = true;
     output.replaceChildren();
     runButton.textContent = "Run again";
     stopButton.disabled = false;
     status.textContent = "Starting…";
-    const show = (message) => {
-      let node;
+    const width = output.clientWidth || 640; // measured once: reading layout per output would force a reflow each time
+    outputs = outputQueue(output, (message) => {
       try {
-        node = renderMessage(message, {code, width: output.clientWidth || 640});
+        return renderMessage(message, {code, width});
       } catch (error) {
-        node = renderMessage({type: "error", name: error.name, message: `could not draw this output: ${error.message}`}, {code});
+        return renderMessage({type: "error", name: error.name, message: `could not draw this output: ${error.message}`}, {code});
       }
-      if (node) output.append(node);
+    });
+    const thisOutputs = outputs;
+    const onMessage = (message) => {
+      thisOutputs.push(message);
+      // Exercises listen for the returned value (as the worker described it) to check it.
+      if (message.type === "result") root.dispatchEvent(new CustomEvent("result", {detail: message.value}));
     };
-    const thisRun = (run = runCell(code, {timeLimit: limit, onMessage: show, onStart: (startedAt) => {
+    const thisRun = (run = runCell(code, {timeLimit: limit, onMessage, onStart: (startedAt) => {
       clearInterval(countdown);
       const tick = () => (status.textContent = `Running… ${seconds(performance.now() - startedAt)} of ${seconds(limit)}`);
       tick();
@@ -107,6 +173,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
     }}));
     thisRun.done.then(({outcome, detail, elapsed}) => {
       if (run !== thisRun) return; // a newer run replaced this one
+      thisOutputs.finish();
       clearInterval(countdown);
       run = null;
       stopButton.disabled = true;

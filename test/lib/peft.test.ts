@@ -117,7 +117,7 @@ describe("a failing load changes nothing", () => {
     ["config r disagrees with the tensors", editConfig(good, {r: 3}), /expected \[r = 3, in\]/],
     ["DoRA", editConfig(good, {use_dora: true}), /use_dora: must be false/],
     ["another PEFT type", editConfig(good, {peft_type: "IA3"}), /peft_type: must be "LORA"/],
-    ["trained biases", editConfig(good, {bias: "all"}), /bias: must be "none"/],
+    ["an unknown bias mode", editConfig(good, {bias: "lora"}), /bias: must be "none", "lora_only" or "all"/],
     ["a regex target_modules", editConfig(good, {target_modules: ".*layers.*"}), /target_modules: must be a non-empty list/],
     ["rank_pattern", editConfig(good, {rank_pattern: {"layers.0": 4}}), /rank_pattern: must be empty/],
     ["layers outside target_modules", editConfig(good, {target_modules: ["layers.0"]}), /layers.2: not matched by target_modules/],

@@ -3,7 +3,7 @@
 // settings are caught by name, and a run is seeded, mergeable and honest about rank.
 import {describe, expect, it} from "vitest";
 import {matrix, maxAbsDiff, parameterCounts, rng, loadModelWeights, writeModelWeights} from "../../lib/index.js";
-import {type LabSetup, LabRun, alphabet, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample, encodeDigits, isTestIndex, names, runToCompletion, sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows, type DigitSet, type TaskAssets} from "../../lib/site/index.js";
+import {type LabSetup, LabRun, alphabet, divergenceFactor, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample, encodeDigits, isTestIndex, names, runToCompletion, sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows, type DigitSet, type TaskAssets} from "../../lib/site/index.js";
 import {randomMatrix} from "./gradcheck.js";
 
 /** A small DigitSet with recognisable bytes: image i is filled with (i·7) mod 256. */
@@ -128,11 +128,40 @@ describe("base models", () => {
 describe("setup: URL and validation", () => {
   it("the query string keeps every field, seed included", () => {
     const setup: LabSetup = {...digits.defaults, targets: ["layers.2"], rank: 7, alpha: 3.5, scaling: "alpha/sqrt-r", init: "gaussian", lr: 0.0007, seed: 42, method: "lora"};
-    expect(setupFromQuery(setupToQuery(setup))).toEqual(setup);
-    expect(setupFromQuery("")).toEqual({...digits.defaults, targets: [...digits.defaults.targets]});
-    expect(setupFromQuery("task=names").targets).toEqual(["hidden", "out"]);
-    expect(setupFromQuery("method=bogus").method).toBe("lora"); // unknown choices fall back
-    expect(Number.isNaN(setupFromQuery("r=abc").rank)).toBe(true); // bad numbers are kept, for validation to name
+    expect(setupFromQuery(setupToQuery(setup))).toEqual({setup, messages: []});
+    expect(setupFromQuery("")).toEqual({setup: {...digits.defaults, targets: [...digits.defaults.targets]}, messages: []});
+    expect(setupFromQuery("task=names").setup.targets).toEqual(["hidden", "out"]);
+    expect(setupFromQuery("r=500").setup.rank).toBe(500); // numbers that parse are kept, for validation to name
+  });
+
+  it("a value it cannot use takes the default and says so, never NaN or an inherited key", () => {
+    expect(setupFromQuery("method=bogus")).toEqual({setup: expect.objectContaining({method: "lora"}), messages: ['method "bogus" is not one of lora, full, head: using lora']});
+    expect(setupFromQuery("r=abc")).toEqual({setup: expect.objectContaining({rank: 4}), messages: ['r "abc" is not a number: using 4']});
+    for (const strict of ["0x10", "0b1", "Infinity", "1e999", "4px", ""]) {
+      const {setup, messages} = setupFromQuery(`r=${strict}`);
+      expect([setup.rank, messages.length], strict).toEqual([4, 1]);
+    }
+    expect(setupFromQuery("lr=3e-3&r=+8&alpha=.5").setup).toEqual(expect.objectContaining({lr: 0.003, rank: 8, alpha: 0.5}));
+    for (const inherited of ["toString", "__proto__", "constructor", "hasOwnProperty", "valueOf"]) {
+      const {setup, messages} = setupFromQuery(`task=${inherited}&method=${inherited}&init=${inherited}`);
+      expect(setup.task).toBe("digits");
+      expect(setup.method).toBe("lora");
+      expect(messages[0]).toBe(`task "${inherited}" is not one of digits, names: showing digits`);
+      expect(validateSetup({...setup, task: inherited as LabSetup["task"]}).task).toMatch(/unknown task/);
+    }
+    // A cleared field never writes NaN into the URL: it is left out, and the default comes back.
+    expect(setupToQuery({...digits.defaults, targets: [...digits.defaults.targets], rank: NaN})).not.toMatch(/NaN|(^|&)r=/);
+  });
+
+  it("cuts long values in messages, so an 8,000-character URL value cannot widen the page", () => {
+    const long = "x".repeat(8000);
+    const {setup, messages} = setupFromQuery(`task=${long}&targets=${long},${long}`);
+    expect(messages[0].length).toBeLessThan(120);
+    const error = validateSetup(setup).targets!;
+    expect(error.length).toBeLessThan(200);
+    expect(error).toContain("…");
+    const many = validateSetup({...setup, targets: ["a", "b", "c", "d", "e"]}).targets!;
+    expect(many).toMatch(/^"a", "b", "c" and 2 more cannot be adapted/);
   });
 
   it("the defaults are valid; bad settings are named with a reason", () => {
@@ -212,11 +241,27 @@ describe("LabRun", () => {
     expect(run.evals.map((e) => e.step)).toEqual([0, 20, 40, 45]);
   });
 
-  it("rejects an invalid setup by field, and reports a diverging run as an error with lib's message", () => {
+  it("rejects an invalid setup by field, and ends a non-finite run as diverged, with what to try", () => {
     expect(() => new LabRun(setup({rank: 500}), fakeAssets())).toThrow(/rank/);
     const diverged = runToCompletion(setup({method: "full"}), fakeAssets(1e38));
-    expect(diverged.status).toBe("error");
-    expect(diverged.error).toMatch(/diverged/);
+    expect(diverged.status).toBe("diverged");
+    expect(diverged.error).toMatch(/^Training diverged at step \d+: the loss is (NaN|Infinity)\. Try a learning rate 10× smaller \(lr 0\.0003 instead of 0\.003\)\.$/);
+    expect(diverged.spectra).toEqual([]); // no analysis of NaN weights
+  });
+
+  it("ends a run whose loss grows divergenceFactor× past its first value as diverged, early", () => {
+    const run = new LabRun(setup({method: "full", lr: 10, steps: 200}), fakeAssets(3));
+    while (!run.done) run.advance();
+    const result = run.result();
+    expect(result.status).toBe("diverged");
+    expect(result.error).toMatch(/Try a learning rate 10× smaller \(lr 1 instead of 10\)/);
+    expect(run.stepCount).toBeLessThan(200);
+    const losses = result.curve.map((p) => p.loss);
+    const grew = losses.at(-1)! >= divergenceFactor * losses[0];
+    // Either the last loss is 10× the first, or the step after it was not finite.
+    expect(grew || /is (NaN|Infinity)/.test(result.error!)).toBe(true);
+    // Every earlier loss stayed under the threshold: it stopped at the first step past it.
+    expect(losses.slice(0, -1).every((loss) => loss < divergenceFactor * losses[0])).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@
 // (LoRA, full fine-tuning or head only), train step by step, then report what the
 // page compares — curves, trainable parameters, optimizer bytes, the merge check
 // and ΔW's singular spectrum. Pacing and cancelation stay with the caller.
-import {Adam, adapterBytes, argmaxRows, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, replaceModule, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
+import {Adam, adapterBytes, argmaxRows, DivergenceError, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, replaceModule, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
 import {type LabSetup, type TaskConfig, digits, isLoRAMethod, names, tasks} from "./config.js";
 import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
 import {digitsModel, namesModel} from "./models.js";
@@ -79,7 +79,8 @@ export interface MergeCheck {
 /** What a finished (or stopped) run reports; plain data, so it crosses postMessage and JSON. */
 export interface LabResult {
   setup: LabSetup;
-  status: "done" | "stopped" | "error";
+  /** "diverged": the loss stopped being finite or grew `divergenceFactor`× past its first value; `error` then says what to try. */
+  status: "done" | "stopped" | "diverged" | "error";
   error?: string;
   curve: CurvePoint[];
   evals: EvalPoint[];
@@ -94,6 +95,13 @@ export interface LabResult {
   /** Names only: words sampled with the same seed before and after the run. */
   samples?: {before: string[]; after: string[]};
 }
+
+/**
+ * A run whose mini-batch loss reaches this many times its first value has diverged:
+ * a healthy fine-tune only lowers it (cross-entropy starts near ln(classes) ≈ 1.6–3.3),
+ * while the names task at lr 5 grows 200× and full fine-tuning at lr 10 reaches 469.
+ */
+export const divergenceFactor = 10;
 
 const sampleSeed = 7;
 const sampleCount = 12;
@@ -153,22 +161,42 @@ export class LabRun {
     return this.trainer.stepCount;
   }
 
-  /** True once `setup.steps` steps have run. */
+  /** Why the run diverged (and what to try), once it has; the run is then done. */
+  diverged?: string;
+
+  /** True once `setup.steps` steps have run, or the run diverged. */
   get done(): boolean {
-    return this.trainer.stepCount >= this.setup.steps;
+    return this.diverged !== undefined || this.trainer.stepCount >= this.setup.steps;
   }
 
-  /** One training step (plus a test evaluation when one is due); throws lib's error if training diverges. */
-  advance(): {point: CurvePoint; evaluation?: EvalPoint} {
-    const {step, loss} = this.trainer.step();
+  /** One training step (plus a test evaluation when one is due); a diverging step sets `diverged` and ends the run. */
+  advance(): {point?: CurvePoint; evaluation?: EvalPoint} {
+    let step: number, loss: number;
+    try {
+      ({step, loss} = this.trainer.step());
+    } catch (error) {
+      if (!(error instanceof DivergenceError)) throw error;
+      this.diverged = `${error.message.replace(/ Try .*/, "")} ${this.advice()}`;
+      return {};
+    }
     const point = {step, loss};
     this.curve.push(point);
+    const first = this.curve[0].loss;
+    if (loss >= divergenceFactor * first) {
+      this.diverged = `Training diverged at step ${step}: the loss grew from ${first.toPrecision(3)} at step 1 to ${loss.toPrecision(3)} (${divergenceFactor}× or more). ${this.advice()}`;
+      return {point};
+    }
     if (step % this.task.evalEvery === 0 || step === this.setup.steps) {
       const evaluation = {step, ...this.evaluateTest()};
       this.evals.push(evaluation);
       return {point, evaluation};
     }
     return {point};
+  }
+
+  /** What to try after a divergence: a smaller learning rate, named. */
+  private advice(): string {
+    return `Try a learning rate 10× smaller (lr ${Number((this.setup.lr / 10).toPrecision(3))} instead of ${this.setup.lr}).`;
   }
 
   /** Test loss and accuracy of the model as it is now. */
@@ -179,8 +207,11 @@ export class LabRun {
 
   /** The report: counts, curves, spectra, and for LoRA the merge check; evaluates the last step if it was not. */
   result(status: LabResult["status"] = "done", error?: string): LabResult {
+    // A diverged model's weights may be huge or NaN: no final evaluation, spectra, merge check or samples.
+    if (this.diverged !== undefined && status === "done") [status, error] = ["diverged", this.diverged];
+    const broken = status === "error" || status === "diverged";
     const last = this.evals[this.evals.length - 1];
-    if (status !== "error" && this.stepCount > 0 && last.step !== this.stepCount) this.evals.push({step: this.stepCount, ...this.evaluateTest()});
+    if (!broken && this.stepCount > 0 && last.step !== this.stepCount) this.evals.push({step: this.stepCount, ...this.evaluateTest()});
     const counts = parameterCounts(this.model);
     const out: LabResult = {
       setup: this.setup,
@@ -191,12 +222,12 @@ export class LabRun {
       total: counts.total,
       optimizerBytes: this.trainer.optimizer.stateBytes(),
       adapterBytes: adapterBytes(this.model).fp32,
-      spectra: status === "error" ? [] : this.spectra()
+      spectra: broken ? [] : this.spectra()
     };
     if (error !== undefined) out.error = error;
-    if (status !== "error" && isLoRAMethod(this.setup.method)) out.merge = this.mergeCheck();
+    if (!broken && isLoRAMethod(this.setup.method)) out.merge = this.mergeCheck();
     if (this.samplesBefore) {
-      out.samples = {before: this.samplesBefore, after: status === "error" ? [] : sampleFromModel(this.model, names.sizes.context, sampleCount, rng(sampleSeed))};
+      out.samples = {before: this.samplesBefore, after: broken ? [] : sampleFromModel(this.model, names.sizes.context, sampleCount, rng(sampleSeed))};
     }
     return out;
   }

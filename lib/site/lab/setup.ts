@@ -5,6 +5,10 @@ import {loraInits, loraScalings} from "../../index.js";
 import {type LabSetup, type TaskId, isLoRAMethod, limits, methods, tasks} from "./config.js";
 
 const methodIds = methods.map((m) => m.id);
+// Every value read from a URL is checked against an explicit list (own keys only),
+// never looked up with `in` or `tasks[value]`: "toString", "__proto__" and
+// "constructor" are inherited keys of every object and once broke the whole page.
+const taskIds = Object.keys(tasks) as TaskId[];
 
 /** Field → message, only for fields that are wrong. */
 export type SetupErrors = Partial<Record<keyof LabSetup, string>>;
@@ -15,36 +19,66 @@ const keys: Record<keyof LabSetup, string> = {
   dropout: "dropout", init: "init", lr: "lr", steps: "steps", batchSize: "batch", seed: "seed"
 };
 
-/** The setup as a query string ("task=digits&method=lora&r=4&…"), every field written. */
+/** True for the ids of the lab's tasks only (own keys, not "toString" or "__proto__"). */
+export function isTaskId(value: unknown): value is TaskId {
+  return (taskIds as readonly unknown[]).includes(value);
+}
+
+/** A value as a message shows it: quoted, and cut to `max` characters so a long URL value cannot widen the page. */
+export function quoteValue(value: string, max = 40): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}
+
+// A plain decimal number ("4", "-0.5", "3e-3", ".5"): Number() alone would also take
+// "0x10", "0b1", "Infinity" and "" (as 0).
+const decimal = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** The setup as a query string ("task=digits&method=lora&r=4&…"); a field that is not a finite number is left out, so the URL never says NaN. */
 export function setupToQuery(setup: LabSetup): string {
   const params = new URLSearchParams();
   for (const [field, key] of Object.entries(keys) as [keyof LabSetup, string][]) {
     const value = setup[field];
+    if (typeof value === "number" && !Number.isFinite(value)) continue;
     params.set(key, Array.isArray(value) ? value.join(",") : String(value));
   }
   return params.toString();
 }
 
+/** A setup read from a URL, and one message for every value that could not be used as written. */
+export interface QuerySetup {
+  setup: LabSetup;
+  messages: string[];
+}
+
 /**
- * Reads a query string; missing or unknown choices fall back to the task's
- * defaults, while numbers are kept as written (even "abc" → NaN or −1) so that
- * `validateSetup` can say what is wrong with them rather than hide it.
+ * Reads a query string. Missing fields take the task's defaults silently; a choice
+ * not in its list, or a number that is not a plain decimal ("abc", "0x10"), takes
+ * the default too and adds a message. Numbers that parse are kept as written, even
+ * out of range (r=500), so that `validateSetup` names the problem beside the field.
  */
-export function setupFromQuery(query: string): LabSetup {
+export function setupFromQuery(query: string): QuerySetup {
   const params = new URLSearchParams(query);
-  const taskId = params.get("task");
-  const task = tasks[(taskId && taskId in tasks ? taskId : "digits") as TaskId];
+  const messages: string[] = [];
+  const taskId = params.get(keys.task);
+  if (taskId !== null && !isTaskId(taskId)) messages.push(`task ${quoteValue(taskId)} is not one of ${taskIds.join(", ")}: showing digits`);
+  const task = tasks[isTaskId(taskId) ? taskId : "digits"];
   const base = task.defaults;
   const choice = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
     const value = params.get(key);
-    return value !== null && (options as readonly string[]).includes(value) ? (value as T) : fallback;
+    if (value === null) return fallback;
+    if ((options as readonly string[]).includes(value)) return value as T;
+    messages.push(`${key} ${quoteValue(value)} is not one of ${options.join(", ")}: using ${fallback}`);
+    return fallback;
   };
   const number = (key: string, fallback: number): number => {
     const value = params.get(key);
-    return value === null || value.trim() === "" ? fallback : Number(value);
+    if (value === null) return fallback;
+    if (decimal.test(value.trim()) && Number.isFinite(Number(value))) return Number(value); // "1e999" is decimal but Infinity
+    messages.push(`${key} ${quoteValue(value)} is not a number: using ${fallback}`);
+    return fallback;
   };
   const targets = params.get(keys.targets);
-  return {
+  const setup: LabSetup = {
     task: task.id,
     method: choice(keys.method, methodIds, base.method),
     rank: number(keys.rank, base.rank),
@@ -58,6 +92,7 @@ export function setupFromQuery(query: string): LabSetup {
     batchSize: number(keys.batchSize, base.batchSize),
     seed: number(keys.seed, base.seed)
   };
+  return {setup, messages};
 }
 
 function inRange(value: number, [low, high]: readonly [number, number]): boolean {
@@ -67,8 +102,8 @@ function inRange(value: number, [low, high]: readonly [number, number]): boolean
 /** Checks every field against the task; an empty object means the setup can run. */
 export function validateSetup(setup: LabSetup): SetupErrors {
   const errors: SetupErrors = {};
+  if (!isTaskId(setup.task)) return {task: `unknown task ${quoteValue(String(setup.task))} (choose ${taskIds.join(" or ")})`};
   const task = tasks[setup.task];
-  if (!task) return {task: `unknown task "${setup.task}" (choose ${Object.keys(tasks).join(" or ")})`};
   if (!methodIds.includes(setup.method)) errors.method = `method must be one of ${methodIds.join(", ")}`;
 
   if (isLoRAMethod(setup.method)) {
@@ -76,7 +111,10 @@ export function validateSetup(setup: LabSetup): SetupErrors {
     const unknown = setup.targets.filter((t) => !adaptable.some((l) => l.name === t));
     const chosen = adaptable.filter((l) => setup.targets.includes(l.name));
     if (setup.targets.length === 0) errors.targets = "choose at least one layer for LoRA to adapt";
-    else if (unknown.length) errors.targets = `${unknown.join(", ")} cannot be adapted here (choose from ${adaptable.map((l) => l.name).join(", ")})`;
+    else if (unknown.length) {
+      const named = unknown.slice(0, 3).map((t) => quoteValue(t)).join(", ") + (unknown.length > 3 ? ` and ${unknown.length - 3} more` : "");
+      errors.targets = `${named} cannot be adapted here (choose from ${adaptable.map((l) => l.name).join(", ")})`;
+    }
     const maxRank = Math.min(...chosen.map((l) => Math.min(l.in, l.out)));
     if (!Number.isInteger(setup.rank) || setup.rank < 1) {
       errors.rank = `rank must be a whole number ≥ 1, got ${setup.rank}`;
