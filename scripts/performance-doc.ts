@@ -27,6 +27,8 @@ interface Run {
     scaling: {width: number; batch: number; mode: string; ours: number; tfjsWasm: number; ratio: number}[];
     tfjsWasmFeatures: {simd: boolean; threads: boolean};
   };
+  /** The tiny GPT's step (bench/gpt-step.ts), in runs made since it joined the bench. */
+  gptStep?: {rows: {key: string; milliseconds: number; firstLoss: number}[]; speedupOverTfjsWasm: {lora: number; full: number}};
 }
 
 const last = Number(process.argv[2] ?? Infinity);
@@ -124,6 +126,16 @@ lines.push(table(["width", "batch", "LoRA ours", "LoRA tfjs-wasm", "LoRA ratio",
       spread(cell("lora", "ours"), 2), spread(cell("lora", "tfjsWasm"), 2), spread(cell("lora", "ratio"), 1, "×"),
       spread(cell("full", "ours"), 2), spread(cell("full", "tfjsWasm"), 2), spread(cell("full", "ratio"), 1, "×")];
   })), "");
+const gptRuns = runs.filter((r) => r.gptStep);
+if (gptRuns.length) {
+  lines.push("### Tiny GPT step", "", `GPT of 2 blocks, C 64, 4 heads, T 32, batch 16, Adam (bench/gpt-step.ts): ours against the same model in TensorFlow.js core ops on tfjs-wasm, median ms per step; ${gptRuns.length} of the runs above included it.`, "");
+  const keys = gptRuns[0].gptStep!.rows.map((r) => r.key);
+  lines.push(table(["step", "median ms", "first loss"], keys.map((key) => [key,
+    spread(gptRuns.map((r) => r.gptStep!.rows.find((row) => row.key === key)!.milliseconds), 2),
+    fixed(gptRuns[0].gptStep!.rows.find((row) => row.key === key)!.firstLoss, 5)])), "");
+  const gptLora = gptRuns.map((r) => r.gptStep!.speedupOverTfjsWasm.lora), gptFull = gptRuns.map((r) => r.gptStep!.speedupOverTfjsWasm.full);
+  lines.push(`tfjs-wasm / ours: LoRA on q,v ${spread(gptLora, 1, "×")} (target ≥ ×3: ${verdict(median(gptLora), 3)}), full ${spread(gptFull, 1, "×")}.`, "");
+}
 lines.push(END);
 
 const doc = readFileSync(docFile, "utf8");
