@@ -18,7 +18,19 @@ export default defineConfig({
     hookTimeout: 120_000, // a beforeAll that runs a whole default experiment on the TypeScript kernels
     projects: [
       {extends: true, test: {name: "typescript", include: ["test/lib/**/*.test.ts", "test/site/**/*.test.ts"]}},
-      {extends: true, test: {name: "wasm", include: engineTests, setupFiles: ["test/setup/fast-kernels.ts"]}}
+      {extends: true, test: {name: "wasm", include: engineTests, setupFiles: ["test/setup/fast-kernels.ts"]}},
+      // Node 20 validates relaxed SIMD only behind a flag (Chromium needs none): with
+      // it, lib loads the fused multiply-add build, and the kernel tests run on that.
+      {
+        extends: true,
+        test: {
+          name: "wasm-relaxed",
+          include: ["test/lib/matmul.test.ts", "test/lib/train.test.ts", "test/lib/nn-gradients.test.ts"],
+          setupFiles: ["test/setup/fast-kernels.ts"],
+          execArgv: ["--experimental-wasm-relaxed-simd"],
+          env: {EXPECT_KERNELS_BUILD: "relaxed-simd"}
+        }
+      }
     ]
   }
 });

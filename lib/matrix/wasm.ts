@@ -85,6 +85,9 @@ export function fastKernelsActive(): boolean {
   return wasmKernels !== null && kernels().name === wasmKernels.name;
 }
 
+/** Which WebAssembly build runs: "relaxed-simd" (fused multiply-add matmul tile) where the engine has it, else "simd"; null without SIMD. */
+export {kernelsBuild, type KernelsBuild} from "../wasm/module.js";
+
 // The same module's vectorised Adam, axpy and layer kernels on Float32Arrays.
-export {adamUpdateWasm, axpyWasm, type AdamConstants} from "../wasm/optim.js";
+export {adamUpdateWasm, axpyWasm, sumOfSquaresWasm, type AdamConstants} from "../wasm/optim.js";
 export {addRowVectorWasm, reluBackwardWasm, reluWasm} from "../wasm/elementwise.js";

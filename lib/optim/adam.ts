@@ -5,12 +5,15 @@
 // (θ ← θ·(1 − lr·wd) before the step), so it does not pass through 1/√v̂.
 // While the WebAssembly engine is active, large tensors take its 4-lane SIMD
 // update: in a full fine-tune the scalar loop was the largest phase of a step.
-import {adamUpdateWasm, fastKernelsActive} from "../matrix/index.js";
+// Their moments live in WebAssembly memory (ResidentAdamState) from the start,
+// so only θ and the gradient cross per step; the scalar loop reads the same views.
+import {fastKernelsActive} from "../matrix/index.js";
+import {ResidentAdamState} from "../wasm/optim.js";
 import {checkNonNegative, checkPositive, checkRange} from "../check.js";
 import type {Parameter} from "../nn/parameter.js";
 import {Optimizer} from "./optimizer.js";
 
-/** Below this many values the copy into wasm memory costs more than the loop saves. */
+/** Below this many values the copies into wasm memory cost more than the loop saves. */
 const SIMD_MIN_LENGTH = 1024;
 
 /** Adam options (PyTorch defaults). */
@@ -32,7 +35,8 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
   /** True for AdamW. */
   readonly decoupled: boolean;
-  private moments = new Map<Parameter, {m: Float32Array; v: Float32Array}>();
+  private moments = new Map<Parameter, {m: Float32Array; v: Float32Array; resident: number}>();
+  private readonly resident: ResidentAdamState | null;
 
   constructor(parameters: readonly Parameter[], options: AdamOptions = {}, decoupled = false) {
     const {lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = decoupled ? 0.01 : 0} = options;
@@ -45,9 +49,13 @@ export class Adam extends Optimizer {
     this.eps = eps;
     this.weightDecay = weightDecay;
     this.decoupled = decoupled;
+    const large = this.parameters.filter((p) => p.value.data.length >= SIMD_MIN_LENGTH);
+    this.resident = large.length ? ResidentAdamState.create(large.map((p) => p.value.data.length)) : null;
     for (const p of this.parameters) {
       const n = p.value.data.length;
-      this.moments.set(p, {m: new Float32Array(n), v: new Float32Array(n)});
+      const index = this.resident ? large.indexOf(p) : -1;
+      if (index >= 0) this.moments.set(p, {m: this.resident!.m[index], v: this.resident!.v[index], resident: index});
+      else this.moments.set(p, {m: new Float32Array(n), v: new Float32Array(n), resident: -1});
     }
   }
 
@@ -58,7 +66,7 @@ export class Adam extends Optimizer {
   }
 
   protected update(p: Parameter, lr: number): void {
-    const {m, v} = this.moments.get(p)!;
+    const {m, v, resident} = this.moments.get(p)!;
     const theta = p.value.data, grad = p.grad.data;
     const {beta1, beta2, eps} = this;
     const decay = p.options.weightDecay ? this.weightDecay : 0;
@@ -66,9 +74,9 @@ export class Adam extends Optimizer {
     const shrink = this.decoupled ? 1 - lr * decay : 1;
     const stepSize = lr / (1 - beta1 ** this.stepCount);
     const rootCorrection = 1 / Math.sqrt(1 - beta2 ** this.stepCount);
-    if (theta.length >= SIMD_MIN_LENGTH && fastKernelsActive()) {
-      const constants = {beta1, beta2, eps, stepSize, rootCorrection, coupledDecay: coupled, shrink};
-      if (adamUpdateWasm(theta, grad, m, v, constants)) return;
+    if (resident >= 0 && fastKernelsActive()) {
+      this.resident!.update(resident, theta, grad, {beta1, beta2, eps, stepSize, rootCorrection, coupledDecay: coupled, shrink});
+      return;
     }
     for (let i = 0; i < theta.length; i++) {
       const g = grad[i] + coupled * theta[i];

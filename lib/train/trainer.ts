@@ -19,6 +19,8 @@ export interface TrainerOptions {
   seed?: number;
   /** Clip the global gradient norm to this (> 0) before each update; default: no clipping. */
   clipNorm?: number;
+  /** Report the gradient norm even without clipping (it costs a pass over every gradient). Default false. */
+  reportGradNorm?: boolean;
 }
 
 /** What one step did; `accuracy` is the batch accuracy for class targets. */
@@ -27,8 +29,8 @@ export interface StepResult {
   step: number;
   epoch: number;
   loss: number;
-  /** Global gradient norm before clipping. */
-  gradNorm: number;
+  /** Global gradient norm before clipping; present when clipping or with `reportGradNorm`. */
+  gradNorm?: number;
   accuracy?: number;
 }
 
@@ -39,6 +41,7 @@ export class Trainer {
   readonly data: Dataset;
   readonly batchSize: number;
   readonly clipNorm: number | undefined;
+  readonly reportGradNorm: boolean;
   private readonly size: number;
   private readonly random: Rng;
   private order: Int32Array;
@@ -46,7 +49,7 @@ export class Trainer {
   private steps = 0;
   private epochs = 0;
 
-  constructor({model, optimizer, data, batchSize = 32, seed = 0, clipNorm}: TrainerOptions) {
+  constructor({model, optimizer, data, batchSize = 32, seed = 0, clipNorm, reportGradNorm = false}: TrainerOptions) {
     this.size = checkDataset("data", data);
     checkInteger("batchSize", batchSize, 1);
     if (clipNorm !== undefined) checkPositive("clipNorm", clipNorm);
@@ -55,6 +58,7 @@ export class Trainer {
     this.data = data;
     this.batchSize = batchSize;
     this.clipNorm = clipNorm;
+    this.reportGradNorm = reportGradNorm;
     this.random = rng(seed);
     this.order = permutation(this.random, this.size);
   }
@@ -81,12 +85,13 @@ export class Trainer {
     const {loss, grad} = datasetLoss(output, batch.targets);
     if (!Number.isFinite(loss)) this.diverged("loss", loss, step);
     this.model.backward(grad, {inputGrad: false});
+    // No norm unless asked: a non-finite gradient then shows as the next step's loss.
     const params = this.optimizer.parameters;
-    const norm = this.clipNorm === undefined ? gradNorm(params) : clipGradNorm(params, this.clipNorm);
-    if (!Number.isFinite(norm)) this.diverged("gradient norm", norm, step);
+    const norm = this.clipNorm !== undefined ? clipGradNorm(params, this.clipNorm) : this.reportGradNorm ? gradNorm(params) : undefined;
+    if (norm !== undefined && !Number.isFinite(norm)) this.diverged("gradient norm", norm, step);
     this.optimizer.step();
 
-    const result: StepResult = {step, epoch: this.epochs, loss, gradNorm: norm};
+    const result: StepResult = {step, epoch: this.epochs, loss, ...(norm !== undefined && {gradNorm: norm})};
     if (batch.targets instanceof Int32Array) result.accuracy = countCorrect(output, batch.targets) / indices.length;
     return result;
   }

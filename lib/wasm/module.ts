@@ -3,7 +3,7 @@
 // every thread: the main page, Web Workers, Node tests and data loaders.
 // The module owns its linear memory; callers copy operands into a `Workspace`,
 // call an export with byte offsets, and copy results out.
-import {kernelsWasmBase64} from "./generated/kernels.js";
+import {kernelsRelaxedWasmBase64, kernelsWasmBase64} from "./generated/kernels.js";
 
 /** The module's exports (byte offsets and sizes; see lib/wasm/assembly). */
 export interface KernelsExports {
@@ -14,6 +14,7 @@ export interface KernelsExports {
   matmulTransA(a: number, b: number, c: number, packedA: number, packedB: number, m: number, k: number, n: number, accumulate: boolean): void;
   adam(params: number, grads: number, m: number, v: number, count: number, beta1: number, beta2: number, epsilon: number, stepSize: number, rootCorrection: number, coupledDecay: number, shrink: number): void;
   axpy(alpha: number, x: number, y: number, count: number): void;
+  sumOfSquares(x: number, count: number): number;
   addRowVector(a: number, bias: number, out: number, rows: number, cols: number): void;
   relu(x: number, y: number, count: number): void;
   reluBackward(x: number, dy: number, dx: number, count: number): void;
@@ -41,20 +42,46 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function instantiate(): KernelsExports | null {
-  if (!simdSupported()) return null;
+/** The two builds of lib/wasm/assembly: "relaxed-simd" has the fused multiply-add matmul tile. */
+export type KernelsBuild = "relaxed-simd" | "simd";
+
+const builds: Record<KernelsBuild, string> = {"relaxed-simd": kernelsRelaxedWasmBase64, simd: kernelsWasmBase64};
+
+/** True where the engine validates the relaxed-SIMD build (f32x4.relaxed_madd): Chromium yes, Node 20 only with --experimental-wasm-relaxed-simd. */
+export function relaxedSimdSupported(): boolean {
   try {
-    // Synchronous compile: the module is ~2.5 KB, under even the 4 KB that older
+    relaxedSupport ??= simdSupported() && WebAssembly.validate(decodeBase64(kernelsRelaxedWasmBase64));
+    return relaxedSupport;
+  } catch {
+    return false;
+  }
+}
+let relaxedSupport: boolean | undefined;
+
+const compiled = new Map<KernelsBuild, WebAssembly.Module>();
+
+/** A fresh instance of one build (its own memory), or null where the engine cannot run it. */
+export function instantiateKernels(build: KernelsBuild): KernelsExports | null {
+  if (!simdSupported() || (build === "relaxed-simd" && !relaxedSimdSupported())) return null;
+  try {
+    // Synchronous compile, once per build: each is ~3 KB, under even the 4 KB that older
     // Chrome allowed `new WebAssembly.Module` on the main thread (the build warns past it).
-    const module = new WebAssembly.Module(decodeBase64(kernelsWasmBase64));
+    let module = compiled.get(build);
+    if (!module) compiled.set(build, (module = new WebAssembly.Module(decodeBase64(builds[build]))));
     return new WebAssembly.Instance(module, {}).exports as unknown as KernelsExports;
   } catch {
     return null;
   }
 }
 
+// The fused multiply-add build wherever the engine runs it, else the SIMD one.
+const relaxedModule = instantiateKernels("relaxed-simd");
+
+/** Which build `kernelsModule` is, or null without WebAssembly SIMD. */
+export const kernelsBuild: KernelsBuild | null = relaxedModule ? "relaxed-simd" : simdSupported() ? "simd" : null;
+
 /** The instantiated module, or null where WebAssembly SIMD is unavailable. */
-export const kernelsModule: KernelsExports | null = instantiate();
+export const kernelsModule: KernelsExports | null = relaxedModule ?? instantiateKernels("simd");
 
 const PAGE_BYTES = 65536;
 // Regions start on cache-line boundaries so SIMD loads never split a line needlessly.

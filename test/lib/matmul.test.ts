@@ -5,7 +5,8 @@
 // tiles and of SIMD steps).
 import {multiply, transpose as mathTranspose} from "mathjs";
 import {describe, expect, it, vi} from "vitest";
-import {type Matrix, type MatmulKernels, adamUpdateWasm, axpyWasm, fillNormal, fromRows, kernels, matrix, referenceKernels, rng, toRows, useFastKernels, wasmKernels} from "../../lib/index.js";
+import {type Matrix, type MatmulKernels, adamUpdateWasm, axpyWasm, fillNormal, fromRows, kernels, kernelsBuild, matrix, referenceKernels, rng, toRows, useFastKernels, wasmKernels} from "../../lib/index.js";
+import {relaxedSimdSupported} from "../../lib/wasm/module.js";
 
 type Product = "matmul" | "matmulTransB" | "matmulTransA";
 const PRODUCTS: Product[] = ["matmul", "matmulTransB", "matmulTransA"];
@@ -28,7 +29,8 @@ function operands(product: Product, m: number, k: number, n: number): [Matrix, M
 const absolute = (x: Matrix): Matrix => ({...x, data: x.data.map(Math.abs)});
 
 // Float32 results depend on rounding and order: the kernels round every product
-// and partial sum to float32 (no FMA) and add the accumulated-into value last; the
+// and partial sum to float32 (or, in the relaxed-SIMD build, each fused
+// multiply-add once, which only tightens the bound below) and add the accumulated-into value last; the
 // reference forms products in double and, in matmulTransB, sums in double.
 // Higham's bound |fl(Σ) − Σ| ≤ γₖ·Σ|terms|, γₖ ≈ k·2⁻²⁴, holds for each, so they
 // may differ by 2·γ₍ₖ₊₁₎·(|a|·|b| + |c₀|) entry-wise (c₀: the accumulated-into
@@ -77,6 +79,18 @@ describe("wasm-simd kernels", () => {
         vi.resetModules();
       }
     }
+  });
+
+  it("load the relaxed-SIMD build, whose tile fuses multiply and add, exactly where the engine validates it", () => {
+    // The "wasm-relaxed" test project runs Node with --experimental-wasm-relaxed-simd.
+    const expected = process.env.EXPECT_KERNELS_BUILD ?? (relaxedSimdSupported() ? "relaxed-simd" : "simd");
+    expect(kernelsBuild).toBe(expected);
+    // a·b = (−1)·1 + (1 + 2⁻¹²)² = 2⁻¹¹ + 2⁻²⁴ exactly. A separate multiply rounds the
+    // square 1 + 2⁻¹¹ + 2⁻²⁴ to 1 + 2⁻¹¹ (a tie, to even) and the sum gives 2⁻¹¹;
+    // a fused multiply-add (x86-64 and Arm64 both have FMA) keeps the 2⁻²⁴.
+    const a = fromRows([[-1, 1 + 2 ** -12]]), b = fromRows([[1], [1 + 2 ** -12]]);
+    expect(referenceKernels.matmul(a, b).data[0]).toBe(2 ** -11 + 2 ** -24);
+    expect(wasm.matmul(a, b).data[0]).toBe(kernelsBuild === "relaxed-simd" ? 2 ** -11 + 2 ** -24 : 2 ** -11);
   });
 
   it("the float32 bound rejects one missing term (the comparison can fail)", () => {

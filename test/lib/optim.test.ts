@@ -94,6 +94,32 @@ describe("Adam and AdamW", () => {
     }
   });
 
+  it("keeps one set of moments when the engine changes mid-run (the scalar loop reads the resident m and v)", () => {
+    const run = (engines: MatmulKernels[]) => {
+      const random = rng(12);
+      const p = param(Array.from(fillNormal(random, new Float32Array(2049))), []);
+      const optimizer = new Adam([p], {lr: 0.01});
+      const previous = setKernels(engines[0]);
+      try {
+        for (const engine of engines) {
+          setKernels(engine);
+          fillNormal(random, p.grad.data);
+          optimizer.step();
+        }
+      } finally {
+        setKernels(previous);
+      }
+      return p.value.data;
+    };
+    const wasm = wasmKernels as MatmulKernels;
+    const scalar = run([referenceKernels, referenceKernels, referenceKernels, referenceKernels]);
+    const mixed = run([wasm, wasm, referenceKernels, referenceKernels]);
+    let worst = 0;
+    for (let i = 0; i < scalar.length; i++) worst = Math.max(worst, Math.abs(mixed[i] - scalar[i]));
+    // Lost moments would restart bias correction: steps of lr = 0.01 instead of ~lr·m̂/√v̂.
+    expect(worst).toBeLessThan(1e-5);
+  });
+
   it("refuses frozen or duplicated parameters", () => {
     const p = param([0], [1]);
     expect(() => new Adam([p, p])).toThrow(/listed twice/);
@@ -110,6 +136,19 @@ describe("clipGradNorm", () => {
     expect(a.grad.data[0]).toBeCloseTo(0.6, 5);
     expect(clipGradNorm([a, b], 10)).toBeCloseTo(1, 5); // below the limit: untouched
     expect(a.grad.data[0]).toBeCloseTo(0.6, 5);
+  });
+});
+
+describe("gradNorm", () => {
+  it("is √Σg² in float64 over tensors of every length (SIMD body and tail on the wasm engine)", () => {
+    const random = rng(3);
+    const tensors = [1, 3, 4, 1027, 70_001].map((n) => param(new Array(n).fill(0), Array.from(fillNormal(random, new Float32Array(n)))));
+    let sum = 0;
+    for (const p of tensors) for (let i = 0; i < p.grad.data.length; i++) sum += p.grad.data[i] ** 2;
+    expect(gradNorm(tensors)).toBeCloseTo(Math.sqrt(sum), 9);
+    // One value more than the tail shows: a missed element would move the norm by far more.
+    tensors[3].grad.data[1026] += 1;
+    expect(Math.abs(gradNorm(tensors) - Math.sqrt(sum))).toBeGreaterThan(1e-4);
   });
 });
 

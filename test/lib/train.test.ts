@@ -29,7 +29,7 @@ describe("Trainer", () => {
   it("returns step, epoch, loss, gradNorm and batch accuracy, and learns", () => {
     const model = new MLP([4, 16, 2], rng(1));
     const data = blobs(200, 2);
-    const trainer = new Trainer({model, optimizer: new Adam(model.trainableParameters(), {lr: 0.02}), data, batchSize: 50, seed: 1});
+    const trainer = new Trainer({model, optimizer: new Adam(model.trainableParameters(), {lr: 0.02}), data, batchSize: 50, seed: 1, reportGradNorm: true});
     const first = trainer.step();
     expect(first).toMatchObject({step: 1, epoch: 0});
     expect(first.gradNorm).toBeGreaterThan(0);
@@ -41,6 +41,19 @@ describe("Trainer", () => {
     const result = evaluate(model, data);
     expect(result.accuracy).toBeGreaterThan(0.95);
     expect(result.loss).toBeLessThan(first.loss);
+  });
+
+  it("skips the gradient norm unless clipping or asked to report it, and it is then √Σg² of the step's gradients", () => {
+    const model = new MLP([4, 16, 2], rng(1));
+    const optimizer = new SGD(model.trainableParameters(), {lr: 0});
+    const data = blobs(64, 2);
+    expect(new Trainer({model, optimizer, data, batchSize: 64}).step()).not.toHaveProperty("gradNorm");
+    // lr 0: the step leaves the gradients as backward made them, so the norm can be recomputed.
+    const {gradNorm} = new Trainer({model, optimizer, data, batchSize: 64, reportGradNorm: true}).step();
+    let sum = 0;
+    for (const p of optimizer.parameters) for (const g of p.grad.data) sum += g * g;
+    expect(gradNorm).toBeGreaterThan(0);
+    expect(gradNorm).toBeCloseTo(Math.sqrt(sum), 10);
   });
 
   it("clips the gradient norm when asked", () => {

@@ -2,5 +2,5 @@
 // lib/wasm/generated/kernels.ts). No runtime, no GC: every function takes byte
 // offsets into linear memory that the JS side (lib/wasm/module.ts) lays out.
 export {heapBase, matmul, matmulTransB, matmulTransA} from "./matmul";
-export {adam, axpy} from "./optim";
+export {adam, axpy, sumOfSquares} from "./optim";
 export {addRowVector, relu, reluBackward} from "./elementwise";

@@ -56,3 +56,23 @@ export function axpy(alpha: f32, x: usize, y: usize, count: i32): void {
     store<f32>(y + at, load<f32>(y + at) + alpha * load<f32>(x + at));
   }
 }
+
+/** Σ x² over `count` floats, summed in float64 (as the JavaScript loop it replaces) two lanes at a time. */
+export function sumOfSquares(x: usize, count: i32): f64 {
+  let low = f64x2.splat(0), high = low;
+  const vectorEnd = count & ~3;
+  let i = 0;
+  for (; i < vectorEnd; i += 4) {
+    const values = v128.load(x + (<usize>i << 2));
+    const a = f64x2.promote_low_f32x4(values);
+    const b = f64x2.promote_low_f32x4(v128.shuffle<f32>(values, values, 2, 3, 0, 1));
+    low = f64x2.add(low, f64x2.mul(a, a));
+    high = f64x2.add(high, f64x2.mul(b, b));
+  }
+  let sum = f64x2.extract_lane(low, 0) + f64x2.extract_lane(low, 1) + f64x2.extract_lane(high, 0) + f64x2.extract_lane(high, 1);
+  for (; i < count; i++) {
+    const value = <f64>load<f32>(x + (<usize>i << 2));
+    sum += value * value;
+  }
+  return sum;
+}
