@@ -85,7 +85,7 @@ export function fastKernelsActive(): boolean {
   return wasmKernels !== null && kernels().name === wasmKernels.name;
 }
 
-/** Which WebAssembly build runs: "relaxed-simd" (fused multiply-add matmul tile) where the engine has it, else "simd"; null without SIMD. */
+/** Which WebAssembly build runs: "relaxed-simd" (fused multiply-add matmul tile) where the host asked for it (Node's relaxed-SIMD flag), else "simd"; null without SIMD. */
 export {kernelsBuild, type KernelsBuild} from "../wasm/module.js";
 
 // The same module's vectorised Adam, axpy and layer kernels on Float32Arrays.

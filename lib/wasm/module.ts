@@ -74,10 +74,15 @@ export function instantiateKernels(build: KernelsBuild): KernelsExports | null {
   }
 }
 
-// The fused multiply-add build wherever the engine runs it, else the SIMD one.
-const relaxedModule = instantiateKernels("relaxed-simd");
+// The fused multiply-add build only where the host asks for relaxed SIMD (Node's
+// --experimental-wasm-relaxed-simd: the bench and the wasm-relaxed tests). Chromium
+// validates it without asking, but FMA rounds differently, so a page would stop
+// reproducing the numbers the build-time loaders (Node, no flag) computed for the same
+// seed; and on the machines measured here it was no faster (docs/performance.md).
+const fmaRequested = typeof process !== "undefined" && (process.execArgv ?? []).includes("--experimental-wasm-relaxed-simd");
+const relaxedModule = fmaRequested ? instantiateKernels("relaxed-simd") : null;
 
-/** Which build `kernelsModule` is, or null without WebAssembly SIMD. */
+/** Which build `kernelsModule` is ("relaxed-simd" only when asked for, see above), or null without WebAssembly SIMD. */
 export const kernelsBuild: KernelsBuild | null = relaxedModule ? "relaxed-simd" : simdSupported() ? "simd" : null;
 
 /** The instantiated module, or null where WebAssembly SIMD is unavailable. */
