@@ -3,7 +3,7 @@
 // settings are caught by name, and a run is seeded, mergeable and honest about rank.
 import {describe, expect, it} from "vitest";
 import {matrix, maxAbsDiff, parameterCounts, rng, loadModelWeights, writeModelWeights} from "../../lib/index.js";
-import {type LabSetup, LabRun, alphabet, divergenceFactor, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample, encodeDigits, isTestIndex, names, runToCompletion, sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows, type DigitSet, type TaskAssets} from "../../lib/site/index.js";
+import {type LabSetup, LabRun, alphabet, methods, divergenceFactor, buildModel, cleanWords, concatDigits, decodeDigits, digits, digitsDataset, downsample, encodeDigits, isTestIndex, names, runToCompletion, sampleFromModel, selectDigits, setupFromQuery, setupToQuery, splitWords, tasks, validateSetup, wordWindows, type DigitSet, type TaskAssets} from "../../lib/site/index.js";
 import {randomMatrix} from "./gradcheck.js";
 
 /** A small DigitSet with recognisable bytes: image i is filled with (i·7) mod 256. */
@@ -135,7 +135,7 @@ describe("setup: URL and validation", () => {
   });
 
   it("a value it cannot use takes the default and says so, never NaN or an inherited key", () => {
-    expect(setupFromQuery("method=bogus")).toEqual({setup: expect.objectContaining({method: "lora"}), messages: ['method "bogus" is not one of lora, full, head: using lora']});
+    expect(setupFromQuery("method=bogus")).toEqual({setup: expect.objectContaining({method: "lora"}), messages: [`method "bogus" is not one of ${methods.map((m) => m.id).join(", ")}: using lora`]});
     expect(setupFromQuery("r=abc")).toEqual({setup: expect.objectContaining({rank: 4}), messages: ['r "abc" is not a number: using 4']});
     for (const strict of ["0x10", "0b1", "Infinity", "1e999", "4px", ""]) {
       const {setup, messages} = setupFromQuery(`r=${strict}`);
