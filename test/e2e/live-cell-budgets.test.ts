@@ -5,7 +5,7 @@
 // cell's worker has no network, and a cell that fills memory ends with a message.
 import {expect, test} from "vitest";
 import type {Browser, Locator, Page} from "playwright-core";
-import {cellErrors, describeProblems, focusEditor, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
+import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
 let origin: string;
@@ -16,7 +16,7 @@ async function withPlayground(name: string, body: (page: Page) => Promise<void>,
   const {page, problems} = await openPage(browser, origin, "/playground");
   try {
     await waitForCells(page);
-    await page.locator("#cell-tour .live-cell-editor").waitFor();
+    await page.locator("#cell-tour .cm-content").waitFor();
     await body(page);
     if (expected) problems.consoleErrors = problems.consoleErrors.filter((error) => !expected.test(error));
     expect(describeProblems(problems, await cellErrors(page)), name).toEqual([]);
@@ -33,7 +33,7 @@ const status = (page: Page) => cell(page).locator(".live-cell-status");
 const output = (page: Page) => cell(page).locator(".live-cell-output");
 
 async function typeCode(page: Page, code: string): Promise<void> {
-  await focusEditor(cell(page));
+  await cell(page).locator(".cm-content").click();
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.insertText(code);
 }
