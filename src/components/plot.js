@@ -6,9 +6,15 @@ import * as Plot from "@observablehq/plot";
 
 export * from "@observablehq/plot";
 
-/** Plot.plot(options) with every named mark group given role="group". */
+/**
+ * Plot.plot(options) with every named mark group given role="group", and a text
+ * alternative from the title and axis labels when the chart was given none (a page
+ * should still say the finding in its caption or prose).
+ */
 export function plot(options) {
-  const chart = Plot.plot(options);
+  const {ariaLabel, title, x, y} = options;
+  const named = [title, y?.label && x?.label ? `${y.label} against ${x.label}` : y?.label ?? x?.label].filter((part) => typeof part === "string" && part);
+  const chart = Plot.plot(ariaLabel || !named.length ? options : {...options, ariaLabel: `Chart: ${named.join(": ")}`});
   for (const group of chart.querySelectorAll("g[aria-label]:not([role])")) group.setAttribute("role", "group");
   return chart;
 }

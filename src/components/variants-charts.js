@@ -1,5 +1,5 @@
 // The Variants page's charts, one function each: `Name(data, {width, ...options})` returning an element.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 
 /** Loss (or accuracy) against step, one line per method. */
 export function curvesChart(rows, {width, y = "loss", label = "training loss", ...options} = {}) {

@@ -1,5 +1,5 @@
 // Charts and paper values for the "Where to put LoRA" page. One exported function per chart.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "./plot.js";
 
 /** The paper's Table 5 (GPT-3 175B, 18M trainable parameters; WikiSQL and MNLI accuracy, %), from lora-facts.md. */
 export const paperTable5 = {
