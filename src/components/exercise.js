@@ -5,7 +5,7 @@
 //   Exercise({id: "merged", kind: "code", cell: LiveCell(...), check: (value) => …})  a live cell's result
 // A solved exercise is remembered in localStorage (exercise:<page>:<id>), so progress survives a reload.
 import {html} from "htl";
-import {pagePath} from "./live-cell-store.js";
+import {pagePath} from "./page-path.js";
 
 const store = {
   get: (key) => { try { return JSON.parse(localStorage.getItem(key)); } catch { return null; } },

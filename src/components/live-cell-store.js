@@ -3,10 +3,7 @@
 // (#cell-<id>=<base64url of the UTF-8 code>). The hash never reaches the server
 // and Framework's page loads leave it alone.
 
-/** The page's path without ".html" or a trailing "/index", so clean and plain URLs share edits. */
-export function pagePath(pathname = location.pathname) {
-  return pathname.replace(/\.html$/, "").replace(/\/index$/, "/");
-}
+export {pagePath} from "./page-path.js";
 
 /** The localStorage key of a cell's edited code. */
 export function storageKey(page, id) {
