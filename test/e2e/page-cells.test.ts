@@ -112,7 +112,7 @@ describe("intrinsic rank (/intrinsic-rank): subspace similarity by hand", () => 
 });
 
 test("pages without a live cell never load the editor", async () => {
-  for (const path of ["/math", "/savings"]) {
+  for (const path of ["/math", "/gpt"]) { // /savings has a code exercise's live cell now
     const context = await browser.newContext();
     const requested: string[] = [];
     context.on("request", (request) => requested.push(request.url()));

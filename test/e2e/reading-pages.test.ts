@@ -106,7 +106,7 @@ describe("Pocket reference (/)", () => {
   test("has the sections a reader expects, stable heading anchors, and live checks", async () => {
     await onPage("/", async (page) => {
       // Sections that do not print sit in <div class="handout-skip">, so headings are not all direct children.
-      const ids = await page.locator("#observablehq-main h2").evaluateAll((nodes) => nodes.map((n) => n.id));
+      const ids = await page.locator("#observablehq-main h2[id]").evaluateAll((nodes) => nodes.map((n) => n.id));
       for (const id of ["the-idea", "notation", "implementation", "performance", "limitations"]) expect(ids).toContain(id);
       expect(ids.at(-1)).toBe("under-the-hood-this-page-runs-live");
       expect(await page.locator("table.notation tbody tr").count()).toBe(6);
