@@ -137,6 +137,20 @@ function renderPlot(message, width) {
   return box;
 }
 
+let warm = false;
+
+/**
+ * Draws one tiny off-page chart of each common mark, once per page: Plot's first chart
+ * costs ~25 ms more than later ones (its code is compiled on first use), so a run calls
+ * this while its worker starts, and a cell's first big plot is not one long task.
+ */
+export function warmPlot() {
+  if (warm) return;
+  warm = true;
+  const data = [{x: 0, y: 0}, {x: 1, y: 1}];
+  Plot.plot({marks: [Plot.dot(data, {x: "x", y: "y"}), Plot.lineY(data, {x: "x", y: "y"}), Plot.barY(data, {x: "x", y: "y"})]});
+}
+
 /** One worker message as an element (code is the cell's code, for error lines). */
 export function renderMessage(message, {code, width}) {
   switch (message.type) {

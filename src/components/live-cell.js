@@ -5,7 +5,7 @@
 // unique on the page and never change. Code from a link is shown but never run
 // until the reader presses Run. Nothing runs on load unless `autorun` is set.
 import {createEditor, setCode} from "./live-cell-editor.js";
-import {renderMessage} from "./live-cell-output.js";
+import {renderMessage, warmPlot} from "./live-cell-output.js";
 import {BUDGET} from "./live-cell-budget.js";
 import {TIME_LIMIT, parseTimeLimit, runCell} from "./live-cell-runner.js";
 import {cellLink, loadEdit, pagePath, saveEdit, storageKey, takeLinkedCode} from "./live-cell-store.js";
@@ -37,8 +37,13 @@ function outputQueue(parent, render) {
     scheduled = false;
     if (cancelled) return;
     const started = performance.now();
+    let drawn = 0;
     while (queue.length && performance.now() - started < SLICE_MS) {
+      // A plot takes one Plot render (~25 ms for 500 dots): it starts a task of its own
+      // rather than finishing one already spent on console lines.
+      if (drawn > 0 && queue[0].type === "plot") break;
       const node = render(queue.shift());
+      drawn++;
       if (node) parent.append(node);
     }
     if (queue.length) schedule();
@@ -160,6 +165,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
       }
     });
     const thisOutputs = outputs;
+    setTimeout(warmPlot, 0); // while the worker loads lib, so the first plot draws fast
     const onMessage = (message) => {
       thisOutputs.push(message);
       // Exercises listen for the returned value (as the worker described it) to check it.
