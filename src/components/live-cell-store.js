@@ -30,6 +30,28 @@ export function saveEdit(key, code, original) {
   }
 }
 
+/**
+ * A run in progress is marked in localStorage until it ends, and the mark is cleared
+ * when the page is left normally (pagehide). A mark found at load therefore means the
+ * tab died during a run: Chromium gives a page no way to measure a worker's memory, and
+ * a cell that fills it takes the whole tab down (~35 s of `a.push(new Array(1e5))`).
+ */
+export function markRunning(key, running) {
+  try {
+    if (running) localStorage.setItem(`${key}:running`, String(Date.now()));
+    else localStorage.removeItem(`${key}:running`);
+  } catch {
+    // no storage: the crash notice is lost, nothing else
+  }
+}
+
+/** True (once) when the last run of this cell never ended because the tab closed or crashed. */
+export function takeUnendedRun(key) {
+  const marked = loadEdit(`${key}:running`) !== null;
+  if (marked) markRunning(key, false);
+  return marked;
+}
+
 export function encodeCode(code) {
   let binary = "";
   for (const byte of new TextEncoder().encode(code)) binary += String.fromCharCode(byte);

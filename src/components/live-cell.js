@@ -8,7 +8,7 @@ import {createEditor, setCode} from "./live-cell-editor.js";
 import {renderMessage, warmPlot} from "./live-cell-output.js";
 import {BUDGET} from "./live-cell-budget.js";
 import {TIME_LIMIT, parseTimeLimit, runCell} from "./live-cell-runner.js";
-import {cellLink, loadEdit, pagePath, saveEdit, storageKey, takeLinkedCode} from "./live-cell-store.js";
+import {cellLink, loadEdit, markRunning, pagePath, saveEdit, storageKey, takeLinkedCode, takeUnendedRun} from "./live-cell-store.js";
 import {addLiveCellStyle} from "./live-cell-style.js";
 
 function element(tag, attributes = {}, ...children) {
@@ -134,6 +134,10 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
     }
   });
   const showEdited = () => (edited.hidden = current === original);
+  const unended = takeUnendedRun(key);
+  if (unended) status.textContent = "The last run of this cell never ended: the tab closed or crashed while it ran, perhaps because the code filled the memory (a cell cannot measure its own). Your code is kept; check its loops before running it again.";
+  const leave = () => run && markRunning(key, false); // a normal exit is not a crash
+  addEventListener("pagehide", leave);
   Object.defineProperty(root, "value", {get: () => current}); // the code in the editor, as inputs expose .value
   showEdited();
 
@@ -171,6 +175,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
       // Exercises listen for the returned value (as the worker described it) to check it.
       if (message.type === "result") root.dispatchEvent(new CustomEvent("result", {detail: message.value}));
     };
+    markRunning(key, true);
     const thisRun = (run = runCell(code, {timeLimit: limit, onMessage, onStart: (startedAt) => {
       clearInterval(countdown);
       const tick = () => (status.textContent = `Running… ${seconds(performance.now() - startedAt)} of ${seconds(limit)}`);
@@ -179,6 +184,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
     }}));
     thisRun.done.then(({outcome, detail, elapsed}) => {
       if (run !== thisRun) return; // a newer run replaced this one
+      markRunning(key, false);
       thisOutputs.finish();
       clearInterval(countdown);
       run = null;
@@ -209,9 +215,11 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
   }
 
   invalidation?.then(() => {
+    removeEventListener("pagehide", leave);
+    markRunning(key, false);
     run?.stop();
     view.destroy();
   });
-  if (autorun && linked === null && current === original) start();
+  if (autorun && linked === null && current === original && !unended) start();
   return root;
 }

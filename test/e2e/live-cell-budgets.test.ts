@@ -2,7 +2,8 @@
 // and said so while the page keeps answering within 100 ms of CPU time (a long-task and
 // timer-gap probe, the bound scaled by the share of a core this shared machine gives now), links in plots are only http(s) or same-site, the cell cannot forge the
 // runner's messages to dodge the time limit, the time-limit field is validated, the
-// cell's worker has no network, and a cell that fills memory ends with a message.
+// cell's worker has no network, a cell that fills memory ends with a message (within the time limit),
+// and a tab that crashed during a run says so when the page is opened again.
 import {expect, test} from "vitest";
 import type {Browser, Locator, Page} from "playwright-core";
 import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
@@ -225,4 +226,41 @@ test("a cell that fills memory ends with a message, and the page and the next ru
     expect(await runToEnd(page)).toMatch(/^Done in/);
     expect(await output(page).textContent()).toContain("42");
   });
+});
+
+test("a tab that crashes during a run (as one that fills memory does) says so when the page is opened again, code kept", async () => {
+  // Chromium gives a page no measure of a worker's memory, and a cell that fills it takes the
+  // renderer down (measured: ~35 s of `a.push(new Array(1e5))`). DevTools' Page.crash kills the
+  // renderer the same way, at once.
+  const {page} = await openPage(browser, origin, "/playground");
+  const context = page.context();
+  try {
+    await waitForCells(page);
+    await page.locator("#cell-tour .cm-content").waitFor();
+    const code = "const a = [];\nfor (;;) a.push(new Array(1e5));";
+    await typeCode(page, code);
+    await cell(page).locator(".live-cell-run").click();
+    await expect.poll(() => status(page).textContent(), {timeout: 30_000}).toMatch(/^Running/);
+    const crashed = new Promise((resolve) => page.once("crash", resolve));
+    void (await context.newCDPSession(page)).send("Page.crash").catch(() => {}); // never answers: the renderer is gone
+    await crashed;
+
+    const again = await context.newPage();
+    await again.goto(origin + "/playground");
+    await again.locator("#cell-tour .cm-content").waitFor();
+    expect(await status(again).textContent()).toMatch(/^The last run of this cell never ended: the tab closed or crashed while it ran/);
+    expect(await again.locator("#cell-tour .cm-content").textContent()).toBe(code.replace("\n", ""));
+    // Said once: a reload after a normal exit says nothing.
+    await again.reload();
+    await again.locator("#cell-tour .cm-content").waitFor();
+    expect(await status(again).textContent()).toBe("");
+    // A run that ends normally, then leaving the page, leaves no notice either.
+    await typeCode(again, "return 6 * 7;");
+    expect(await runToEnd(again)).toMatch(/^Done in/);
+    await again.reload();
+    await again.locator("#cell-tour .cm-content").waitFor();
+    expect(await status(again).textContent()).toBe("");
+  } finally {
+    await context.close();
+  }
 });
