@@ -1,25 +1,44 @@
 import {site} from "./src/components/site.ts";
 import {headingIds} from "./scripts/heading-ids.ts";
 
+const escapeAttribute = (text: string) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+/** The page's meta description tag, from `pages` below (Framework passes "/index" for "/"). */
+function describe(path: string): string {
+  const page = config.pages.find((page) => page.path === path || (page.path === "/" && path === "/index"));
+  return page ? `<meta name="description" content="${escapeAttribute(page.description)}">\n` : "";
+}
+
 // Site configuration. Pages are listed here once: the sidebar, the pager and the
 // browser tests (test/e2e) all read this list, so a new page is tested for free.
-export default {
+const config = {
   title: "LoRA, explained and runnable",
   root: "src",
   // SITE_OUTPUT lets parallel builds (several people, one machine) use their own folders.
   output: process.env.SITE_OUTPUT ?? "dist",
   pages: [
-    {name: "Pocket reference", path: "/"},
-    {name: "The math", path: "/math"},
-    {name: "Parameter savings", path: "/savings"},
-    {name: "Intrinsic rank", path: "/intrinsic-rank"},
-    {name: "Fine-tune lab", path: "/lab"},
-    {name: "Adapters", path: "/adapters"},
-    {name: "A small GPT", path: "/gpt"},
-    {name: "Where to put LoRA", path: "/where"},
-    {name: "Variants", path: "/variants"},
-    {name: "Playground", path: "/playground"},
-    {name: "Glossary", path: "/glossary"}
+    {name: "Pocket reference", path: "/",
+     description: "LoRA (low-rank adaptation, Hu et al. 2022) on one page: the update, its shapes and scaling, PEFT's settings and pitfalls, with live checks in your browser."},
+    {name: "The math", path: "/math",
+     description: "The mathematics of LoRA, computed in your browser: the low-rank update BA, its scaling, initialisation, gradients, and merging into the base weight."},
+    {name: "Parameter savings", path: "/savings",
+     description: "How many parameters and how much memory LoRA saves, for real models and any layer sizes you choose, with the paper's own counts beside ours."},
+    {name: "Intrinsic rank", path: "/intrinsic-rank",
+     description: "LoRA's hypothesis that weight updates have a low intrinsic rank, tested live: planted-rank fine-tunes, singular values, and subspace similarity."},
+    {name: "Fine-tune lab", path: "/lab",
+     description: "Fine-tune a real model in your browser with LoRA and compare it with full fine-tuning: accuracy, trainable parameters and time."},
+    {name: "Adapters", path: "/adapters",
+     description: "One frozen base, many LoRA adapters: switch, blend and serve them together, and save or load them as Hugging Face PEFT files, in your browser."},
+    {name: "A small GPT", path: "/gpt",
+     description: "A small GPT pretrained by this site's own library, with attention weights named as PEFT targets them: samples, loss, and files for PyTorch."},
+    {name: "Where to put LoRA", path: "/where",
+     description: "Which matrices should LoRA adapt, at what rank and learning rate? The paper's Tables 5 and 6 rerun on a small GPT, live in your browser."},
+    {name: "Variants", path: "/variants",
+     description: "LoRA's descendants compared on one task in your browser: rsLoRA, LoRA+, DoRA, PiSSA, VeRA and LoRA on a 4-bit NF4 base (QLoRA)."},
+    {name: "Playground", path: "/playground",
+     description: "Run the site's LoRA library yourself: edit live code cells that build, train, merge and plot LoRA layers in a sandboxed worker."},
+    {name: "Glossary", path: "/glossary",
+     description: "The words the LoRA pages use, defined for a reader who knows linear algebra and not much deep learning, with their sources."}
   ],
   // Light and dark themes that follow the reader's system setting.
   theme: ["air", "near-midnight"],
@@ -30,7 +49,8 @@ export default {
   // on any static host). Framework inlines its module scripts and styles ('unsafe-inline');
   // the SIMD kernels compile in the page ('wasm-unsafe-eval'). Workers loaded from a URL get
   // their policy from response headers only, so the live-cell worker removes its own network APIs.
-  head: `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'">\n<link rel="icon" href="data:,">\n<meta name="site-url" content="${site.baseUrl}">`,
+  // Each page's description (above) becomes its meta description (search results, link previews).
+  head: ({path}: {path: string}) => `${describe(path)}<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'">\n<link rel="icon" href="data:,">\n<meta name="site-url" content="${site.baseUrl}">`,
   // The canonical address (SITE_URL, default in src/components/site.ts) for "Cite this page" is in the site-url meta.
   footer: "LoRA explained · MIT licence · every chart comes from a run in your browser or at build time.",
   search: false,
@@ -39,3 +59,5 @@ export default {
   // Built links stay extensionless (./page); test/e2e/serve.ts maps them to .html.
   cleanUrls: true
 };
+
+export default config;

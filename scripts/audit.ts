@@ -48,12 +48,16 @@ try {
     }
     const scores = categories.map((id) => lhr.categories[id]?.score);
     rows.push([path, ...scores.map((score) => (score == null ? "n/a" : String(Math.round(score * 100))))]);
-    // Name what keeps accessibility under 100, so the number is never a mystery.
-    for (const ref of lhr.categories.accessibility?.auditRefs ?? []) {
-      const audit = lhr.audits[ref.id];
-      if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
-        failed = true;
-        console.log(`${path}: accessibility audit "${ref.id}" failed: ${audit.title}`);
+    // Name what keeps accessibility, best practices or SEO under 100, so no number is a mystery
+    // (performance depends on the machine's load and Lighthouse's throttling: see docs/performance.md).
+    for (const category of ["accessibility", "best-practices", "seo"] as const) {
+      for (const ref of lhr.categories[category]?.auditRefs ?? []) {
+        const audit = lhr.audits[ref.id];
+        if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
+          if (category === "accessibility") failed = true;
+          const items = ((audit.details as {items?: {node?: {snippet?: string}}[]} | undefined)?.items ?? []).map((item) => item.node?.snippet).filter(Boolean).slice(0, 3);
+          console.log(`${path}: ${category} audit "${ref.id}" failed: ${audit.title}${items.length ? `\n    ${items.join("\n    ")}` : ""}`);
+        }
       }
     }
   }

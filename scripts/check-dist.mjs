@@ -11,6 +11,8 @@ const files = (await readdir(dist, {recursive: true}).catch(() => [])).filter((f
 if (files.length === 0) problems.push("no pages were built (dist/ has no .html)");
 for (const file of files) {
   const html = await readFile(join(dist, file), "utf8");
+  // Search results and link previews quote it; Lighthouse's SEO audit wants one (front matter `description:`).
+  if (!/<meta name="description" content="[^"]{20,}">/.test(html) && !file.startsWith("404")) problems.push(`${file}: no meta description (add \`description:\` to the page's front matter)`);
   for (const match of html.matchAll(/<[^>]*class="[^"]*observablehq--error[^"]*"[^>]*>([^<]*)/g)) {
     problems.push(`${file}: a cell failed to build (observablehq--error): ${match[1].trim() || match[0]}`);
   }
