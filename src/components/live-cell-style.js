@@ -6,6 +6,9 @@ const css = `
 .live-cell-title { font-weight: 600; margin-bottom: 0.25rem; }
 .live-cell-editor { border: 1px solid var(--theme-foreground-faintest); border-radius: 4px; overflow: hidden; }
 .live-cell-editor .cm-editor { max-height: 32rem; }
+/* The code before CodeMirror loads, laid out like the editor (its gutter included) so nothing jumps when it arrives. */
+.live-cell-preview { margin: 0; padding: 4px 2px 4px 2.4rem; max-height: 32rem; overflow: auto; white-space: pre-wrap; font: 14px/1.5 var(--monospace); color: var(--theme-foreground); background: var(--theme-background-alt); cursor: text; }
+.live-cell-preview:focus { outline: 2px solid var(--theme-foreground-focus); }
 .live-cell-keys { color: var(--theme-foreground-muted); font: 13px var(--sans-serif); margin-top: 0.2rem; }
 /* Hidden, not removed, when the editor is not focused: removing it moved the toolbar up
    between mousedown and mouseup, so a click on Run right after typing missed. */

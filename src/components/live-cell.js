@@ -4,7 +4,9 @@
 // The reader's edits are kept per page and cell id in localStorage, so ids must be
 // unique on the page and never change. Code from a link is shown but never run
 // until the reader presses Run. Nothing runs on load unless `autorun` is set.
-import {createEditor, setCode} from "./live-cell-editor.js";
+// The CodeMirror editor (~0.5 MB with its JavaScript grammar) is imported when the
+// reader first focuses or clicks the code, not with the page: until then the code
+// sits in a plain focusable <pre>, and Run works on it as it is.
 import {renderMessage, warmPlot} from "./live-cell-output.js";
 import {BUDGET} from "./live-cell-budget.js";
 import {TIME_LIMIT, parseTimeLimit, runCell} from "./live-cell-runner.js";
@@ -105,7 +107,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
     element("button", {onclick: () => (confirmBar.hidden = true)}, "Keep them"));
   const linkNotice = element("div", {class: "live-cell-bar live-cell-link-notice"},
     "Code from a link — press Run to execute it.",
-    element("button", {onclick: () => (setCode(view, loadEdit(key) ?? original), linkNotice.hidden = true)}, "Discard it"));
+    element("button", {onclick: () => (replaceCode(loadEdit(key) ?? original), linkNotice.hidden = true)}, "Discard it"));
   const linkField = element("input", {readonly: "", "aria-label": "link to this cell's code", onfocus: (event) => event.target.select()});
   const linkBar = element("div", {class: "live-cell-bar live-cell-share"}, element("span", {class: "live-cell-share-status"}), linkField);
   const output = element("div", {class: "live-cell-output"}, element("div", {class: "live-cell-hint"}, "Press Run (or Shift+Enter in the editor) to run this code."));
@@ -123,16 +125,36 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
       element("span", {class: "live-cell-spacer"}), edited, copyButton),
     confirmBar, linkBar, output);
 
-  const view = createEditor(editorParent, current, {
-    label: `Code of the live cell${title ? ` “${title}”` : ""}; Shift+Enter runs it`,
-    describedBy: keysHint.id,
-    onRun: () => start(),
-    onChange: (code) => {
-      current = code;
-      saveEdit(key, code, original);
-      showEdited();
-    }
-  });
+  const label = `Code of the live cell${title ? ` “${title}”` : ""}; Shift+Enter runs it`;
+  const onChange = (code) => {
+    current = code;
+    saveEdit(key, code, original);
+    showEdited();
+  };
+  // Until the editor is loaded: the code as text, focusable, and named as the editor will be.
+  const preview = element("pre", {class: "live-cell-preview", tabindex: "0", role: "textbox", "aria-multiline": "true", "aria-label": label, "aria-describedby": keysHint.id,
+    onfocus: () => openEditor(), onpointerdown: () => openEditor()}, current);
+  editorParent.append(preview);
+  let editor = null; // {view, setCode} once CodeMirror has loaded
+  let opening = null;
+  function openEditor() {
+    opening ??= import("./live-cell-editor.js").then(({createEditor, setCode}) => {
+      const hadFocus = preview.contains(document.activeElement);
+      preview.remove();
+      editor = {view: createEditor(editorParent, current, {label, describedBy: keysHint.id, onRun: () => start(), onChange}), setCode};
+      if (hadFocus) editor.view.focus();
+    }).catch((error) => {
+      opening = null; // the next focus tries again
+      status.textContent = `The editor could not load (${error.message}); Run still runs the code shown.`;
+    });
+    return opening;
+  }
+  /** Replaces the code (Reset, discarding a link's code), in the editor if it has loaded. */
+  const replaceCode = (code) => {
+    if (editor) return editor.setCode(editor.view, code); // its change listener calls onChange
+    preview.textContent = code;
+    onChange(code);
+  };
   const showEdited = () => (edited.hidden = current === original);
   const unended = takeUnendedRun(key);
   if (unended) status.textContent = "The last run of this cell never ended: the tab closed or crashed while it ran, perhaps because the code filled the memory (a cell cannot measure its own). Your code is kept; check its loops before running it again.";
@@ -200,9 +222,9 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
 
   function reset() {
     confirmBar.hidden = true;
-    setCode(view, original);
+    replaceCode(original);
     saveEdit(key, original, original);
-    view.focus();
+    (editor?.view ?? preview).focus();
   }
 
   async function copyLink() {
@@ -218,7 +240,7 @@ export function LiveCell({id, code, title = ""}, {timeLimit = 10, autorun = fals
     removeEventListener("pagehide", leave);
     markRunning(key, false);
     run?.stop();
-    view.destroy();
+    editor?.view.destroy();
   });
   if (autorun && linked === null && current === original && !unended) start();
   return root;

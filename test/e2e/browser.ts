@@ -1,7 +1,7 @@
 // Shared harness for the browser tests: a local Chromium driven by playwright-core
 // (never a downloaded one), a page opened with every console error, page error,
 // failed request and external request recorded, and a screenshot kept on failure.
-import {chromium, type Browser, type Page} from "playwright-core";
+import {chromium, type Browser, type Locator, type Page} from "playwright-core";
 import {afterAll, beforeAll} from "vitest";
 import {serve} from "./serve.ts";
 import {access, constants, mkdir} from "node:fs/promises";
@@ -171,4 +171,14 @@ export function describeProblems(problems: PageProblems, errors: string[]): stri
     ...problems.externalRequests.map((e) => `external request (the site must stay on its own origin): ${e}`),
     ...errors.map((e) => `cell error (observablehq--error): ${e}`)
   ];
+}
+
+/**
+ * Focuses a live cell's code the way a reader does (a click) and waits until the
+ * CodeMirror editor, which loads on that first focus, is there and holds the focus.
+ */
+export async function focusEditor(cell: Locator): Promise<void> {
+  await cell.locator(".live-cell-editor").click();
+  await cell.locator(".cm-content").waitFor();
+  await cell.page().waitForFunction((element) => element.contains(document.activeElement) && document.activeElement?.classList.contains("cm-content"), await cell.elementHandle());
 }

@@ -5,7 +5,7 @@
 // (Whether each page links a glossary term before using it is test/site/glossary.test.ts.)
 import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import {openPage, useSite, waitForCells} from "./browser.ts";
+import {focusEditor, openPage, useSite, waitForCells} from "./browser.ts";
 import {configuredPages} from "./pages.ts";
 import {pageUrl, site} from "../../src/components/site.ts";
 
@@ -63,7 +63,7 @@ test("a code exercise checks the live cell's returned matrix against lib", async
   await expect.poll(() => state(page, "merged-weight"), {timeout: 30_000}).toBe("wrong");
   expect(await page.locator("#exercise-merged-weight .exercise-feedback").textContent()).toMatch(/Not yet: an entry differs/);
   // The solution, typed the way a reader does.
-  await cell.locator(".cm-content").click();
+  await focusEditor(cell);
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.insertText(`const {Linear, LoRALinear, matmul, scale, add, fillNormal, rng} = lora;
 const layer = new LoRALinear(new Linear(8, 6, rng(1)), {rank: 2, alpha: 4}, rng(2));

@@ -4,7 +4,7 @@
 // saying (and obeying) how to leave it by keyboard.
 import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
+import {cellErrors, describeProblems, focusEditor, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
 let origin: string;
@@ -85,7 +85,7 @@ test("the live-cell editor shows how to leave it by keyboard, and Esc then Tab d
     const cell = page.locator("#cell-training-loop");
     const hint = cell.locator(".live-cell-keys");
     expect(await hint.isVisible()).toBe(false);
-    await cell.locator(".cm-content").click();
+    await focusEditor(cell);
     expect(await hint.isVisible()).toBe(true);
     expect(await hint.textContent()).toMatch(/Esc, then Tab/);
     expect(await cell.locator(".cm-content").getAttribute("aria-describedby")).toBe(await hint.getAttribute("id"));

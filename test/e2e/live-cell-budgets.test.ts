@@ -6,7 +6,7 @@
 // and a tab that crashed during a run says so when the page is opened again.
 import {expect, test} from "vitest";
 import type {Browser, Locator, Page} from "playwright-core";
-import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
+import {cellErrors, describeProblems, focusEditor, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
 
 let browser: Browser;
 let origin: string;
@@ -17,7 +17,7 @@ async function withPlayground(name: string, body: (page: Page) => Promise<void>,
   const {page, problems} = await openPage(browser, origin, "/playground");
   try {
     await waitForCells(page);
-    await page.locator("#cell-tour .cm-content").waitFor();
+    await page.locator("#cell-tour .live-cell-editor").waitFor();
     await body(page);
     if (expected) problems.consoleErrors = problems.consoleErrors.filter((error) => !expected.test(error));
     expect(describeProblems(problems, await cellErrors(page)), name).toEqual([]);
@@ -34,7 +34,7 @@ const status = (page: Page) => cell(page).locator(".live-cell-status");
 const output = (page: Page) => cell(page).locator(".live-cell-output");
 
 async function typeCode(page: Page, code: string): Promise<void> {
-  await cell(page).locator(".cm-content").click();
+  await focusEditor(cell(page));
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.insertText(code);
 }
@@ -236,7 +236,7 @@ test("a tab that crashes during a run (as one that fills memory does) says so wh
   const context = page.context();
   try {
     await waitForCells(page);
-    await page.locator("#cell-tour .cm-content").waitFor();
+    await page.locator("#cell-tour .live-cell-editor").waitFor();
     const code = "const a = [];\nfor (;;) a.push(new Array(1e5));";
     await typeCode(page, code);
     await cell(page).locator(".live-cell-run").click();
@@ -247,18 +247,18 @@ test("a tab that crashes during a run (as one that fills memory does) says so wh
 
     const again = await context.newPage();
     await again.goto(origin + "/playground");
-    await again.locator("#cell-tour .cm-content").waitFor();
+    await again.locator("#cell-tour .live-cell-editor").waitFor();
     expect(await status(again).textContent()).toMatch(/^The last run of this cell never ended: the tab closed or crashed while it ran/);
-    expect(await again.locator("#cell-tour .cm-content").textContent()).toBe(code.replace("\n", ""));
+    expect(await again.locator("#cell-tour .live-cell-editor").innerText()).toBe(code);
     // Said once: a reload after a normal exit says nothing.
     await again.reload();
-    await again.locator("#cell-tour .cm-content").waitFor();
+    await again.locator("#cell-tour .live-cell-editor").waitFor();
     expect(await status(again).textContent()).toBe("");
     // A run that ends normally, then leaving the page, leaves no notice either.
     await typeCode(again, "return 6 * 7;");
     expect(await runToEnd(again)).toMatch(/^Done in/);
     await again.reload();
-    await again.locator("#cell-tour .cm-content").waitFor();
+    await again.locator("#cell-tour .live-cell-editor").waitFor();
     expect(await status(again).textContent()).toBe("");
   } finally {
     await context.close();

@@ -5,7 +5,7 @@
 // and every cell's original code runs cleanly.
 import {expect, test} from "vitest";
 import type {Browser, Locator, Page} from "playwright-core";
-import {cellErrors, describeProblems, openPage, type PageProblems, screenshot, useSite, waitForCells} from "./browser.ts";
+import {cellErrors, describeProblems, focusEditor, openPage, type PageProblems, screenshot, useSite, waitForCells} from "./browser.ts";
 
 const PATH = "/playground";
 const CELLS = ["tour", "merge", "train", "subspace"];
@@ -19,7 +19,7 @@ async function withPage(name: string, body: (page: Page) => Promise<void>, url =
   const {page, problems} = await openPage(browser, origin, url);
   try {
     await waitForCells(page);
-    await page.locator(".live-cell .cm-content").first().waitFor();
+    await page.locator(".live-cell .live-cell-editor").first().waitFor();
     await body(page);
     await expectClean(page, problems, name);
   } catch (error) {
@@ -42,7 +42,7 @@ const editorText = (page: Page, id: string) => cell(page, id).evaluate((element)
 
 /** Replaces a cell's code the way a reader does: focus the editor, select all, type. */
 async function typeCode(page: Page, id: string, code: string): Promise<void> {
-  await cell(page, id).locator(".cm-content").click();
+  await focusEditor(cell(page, id));
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.insertText(code);
 }
@@ -98,6 +98,18 @@ test("an endless loop is stopped by Stop and by the time limit, and the page kee
   });
 });
 
+test("CodeMirror loads when the reader first focuses a cell's code, not with the page", async () => {
+  await withPage("lazy-editor", async (page) => {
+    const editorModules = () => page.evaluate(() => performance.getEntriesByType("resource").map((entry) => entry.name).filter((name) => /\/_node\/(@codemirror|@lezer|codemirror)/.test(name)));
+    expect(await editorModules()).toEqual([]);
+    expect(await page.locator(".live-cell .cm-editor").count()).toBe(0);
+    expect(await editorText(page, "tour")).toContain("lora"); // the code is there (and runnable) before the editor
+    await focusEditor(cell(page, "tour"));
+    expect((await editorModules()).length).toBeGreaterThan(0);
+    expect(await page.locator(".live-cell .cm-editor").count()).toBe(1); // only the focused cell pays for its editor
+  });
+});
+
 test("an edit survives a reload, and Reset restores the original only after confirming", async () => {
   await withPage("persist", async (page) => {
     const original = await editorText(page, "merge");
@@ -105,9 +117,9 @@ test("an edit survives a reload, and Reset restores the original only after conf
     await expect.poll(() => cell(page, "merge").locator(".live-cell-edited").isVisible()).toBe(true);
     await page.reload({waitUntil: "load"});
     await waitForCells(page);
-    await cell(page, "merge").locator(".cm-content").waitFor();
+    await cell(page, "merge").locator(".live-cell-editor").waitFor();
     expect(await editorText(page, "merge")).toBe("return 'my edit';");
-    expect(await cell(page, "merge").locator(".cm-content").innerText()).toContain("return 'my edit';"); // on screen too
+    expect(await cell(page, "merge").locator(".live-cell-editor").innerText()).toContain("return 'my edit';"); // on screen too
     expect(await cell(page, "merge").locator(".live-cell-edited").isVisible()).toBe(true);
     expect(await page.evaluate(() => localStorage.getItem("live-cell:/playground:merge"))).toBe("return 'my edit';");
 
@@ -115,11 +127,13 @@ test("an edit survives a reload, and Reset restores the original only after conf
     expect(await cell(page, "merge").locator(".live-cell-confirm").isVisible()).toBe(true);
     expect(await editorText(page, "merge")).toBe("return 'my edit';"); // nothing lost before confirming
     await cell(page, "merge").locator(".live-cell-confirm-reset").click();
+    // Reset hands the focus back to the code, which loads the editor: let it finish before reloading.
+    await cell(page, "merge").locator(".cm-content").waitFor();
     expect(await editorText(page, "merge")).toBe(original);
     expect(await cell(page, "merge").locator(".live-cell-edited").isVisible()).toBe(false);
     await page.reload({waitUntil: "load"});
     await waitForCells(page);
-    await cell(page, "merge").locator(".cm-content").waitFor();
+    await cell(page, "merge").locator(".live-cell-editor").waitFor();
     expect(await editorText(page, "merge")).toBe(original);
   });
 });
@@ -134,7 +148,7 @@ test("code from a link is shown with a notice and runs only when Run is pressed"
   expect(link).toMatch(/\/playground#cell-tour=[\w-]+$/);
   await withPage("open-link", async (page) => {
     expect(await editorText(page, "tour")).toBe('console.log("from a link");\nreturn 1;');
-    expect(await cell(page, "tour").locator(".cm-content").innerText()).toContain('console.log("from a link");');
+    expect(await cell(page, "tour").locator(".live-cell-editor").innerText()).toContain('console.log("from a link");');
     expect(page.url()).not.toContain("#cell-tour="); // taken out of the address bar, so a reload shows the reader's own edits
     expect(await cell(page, "tour").locator(".live-cell-link-notice").textContent()).toContain("press Run to execute");
     await page.waitForTimeout(1_500);
@@ -144,7 +158,7 @@ test("code from a link is shown with a notice and runs only when Run is pressed"
     // Once run, the linked code is the reader's: it survives a reload (the link itself is gone from the URL).
     await page.reload({waitUntil: "load"});
     await waitForCells(page);
-    await cell(page, "tour").locator(".cm-content").waitFor();
+    await cell(page, "tour").locator(".live-cell-editor").waitFor();
     expect(await editorText(page, "tour")).toBe('console.log("from a link");\nreturn 1;');
     expect(await cell(page, "tour").locator(".live-cell-link-notice").isVisible()).toBe(false);
   }, link.slice(origin.length));

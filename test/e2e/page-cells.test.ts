@@ -18,7 +18,7 @@ async function withCell(path: string, cellId: string, body: (page: Page, cell: L
     await waitForCells(page);
     const cell = page.locator(`#cell-${cellId}`);
     expect(await cell.count(), `exactly one cell with id ${cellId}`).toBe(1);
-    await cell.locator(".cm-content").waitFor();
+    await cell.locator(".live-cell-editor").waitFor();
     await body(page, cell);
     expect(describeProblems(problems, await cellErrors(page)), path).toEqual([]);
   } catch (error) {
