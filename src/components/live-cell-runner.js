@@ -47,6 +47,8 @@ export function runCell(code, {timeLimit, onMessage, onStart = () => {}}) {
       onStart(startedAt);
     } else if (data.type === "done") {
       end("done");
+    } else if (data.type === "logs") {
+      for (const line of data.lines) onMessage(line); // console lines come in batches (live-cell-worker.ts)
     } else {
       onMessage(data);
     }

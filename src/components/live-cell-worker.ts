@@ -119,13 +119,39 @@ function typeName(object: object): string {
 }
 
 // Bound to the run's port before any cell code runs: patching MessagePort.prototype later changes nothing.
-let post: (message: unknown) => void = () => {};
+let send: (message: unknown) => void = () => {};
+const now = performance.now.bind(performance);
+const microtask = queueMicrotask.bind(self);
+
+// Console lines travel in batches: a loop of console.log would otherwise queue one page task
+// per line (1,000 of them), crowding out the page's own work. A batch leaves when it holds
+// LOG_BATCH lines, when its first line is LOG_BATCH_MS old, when the cell's code next
+// awaits (a microtask), or before any other message, so the order is kept.
+const LOG_BATCH = 50, LOG_BATCH_MS = 16;
+const logs: unknown[] = [];
+let logsSince = 0;
+
+function flushLogs(): void {
+  if (logs.length) send({type: "logs", lines: logs.splice(0)});
+}
+
+/** Sends one message to the page, after the console lines before it. */
+function post(message: unknown): void {
+  flushLogs();
+  send(message);
+}
 
 let logLines = 0;
 for (const level of ["log", "info", "debug", "warn", "error"] as const) {
   console[level] = (...args: unknown[]) => {
     logLines++;
-    if (logLines <= BUDGET.logLines) post({type: "log", level, args: args.map((arg) => describe(arg))});
+    if (logLines > BUDGET.logLines) return;
+    if (logs.length === 0) {
+      logsSince = now();
+      microtask(flushLogs);
+    }
+    logs.push({type: "log", level, args: args.map((arg) => describe(arg))});
+    if (logs.length >= LOG_BATCH || now() - logsSince >= LOG_BATCH_MS) flushLogs();
   };
 }
 
@@ -222,7 +248,7 @@ async function run(code: string): Promise<void> {
 self.onmessage = async (event: MessageEvent<{code: string; port: MessagePort}>) => {
   self.onmessage = null;
   const {code, port} = event.data;
-  post = port.postMessage.bind(port);
+  send = port.postMessage.bind(port);
   removeNetwork();
   post({type: "ready"});
   await run(code);
