@@ -7,6 +7,7 @@
 //   npm run bench:pages                    3 runs of every page
 //   npm run bench:pages -- --runs 5 /lab   5 runs of /lab only
 import type {Browser, Page} from "playwright-core";
+import {gzipSync} from "node:zlib";
 import {assertBuilt, distDir, launch} from "../test/e2e/browser.ts";
 import {configuredPages} from "../test/e2e/pages.ts";
 import {serve} from "../test/e2e/serve.ts";
@@ -14,6 +15,7 @@ import {serve} from "../test/e2e/serve.ts";
 /** One page load: what the reader pays before they can interact, and how smooth it was. */
 interface PageSample {
   bytes: number;
+  gzipBytes: number;
   requests: number;
   firstChartMs: number | null;
   longestLoadTaskMs: number;
@@ -58,13 +60,16 @@ async function settle(page: Page): Promise<void> {
 async function measure(browser: Browser, origin: string, path: string): Promise<PageSample> {
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
   await context.addInitScript({content: probe});
-  let bytes = 0, requests = 0, counting = true;
+  let bytes = 0, gzipBytes = 0, requests = 0, counting = true;
   // Every response the page or its workers fetch, headers included, until the reader would first interact.
   context.on("requestfinished", async (request) => {
     if (!counting) return;
     requests++;
     const sizes = await request.sizes().catch(() => null);
     if (sizes && counting) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+    // What a static host that gzips (GitHub Pages, Netlify, any nginx) would send for the same body.
+    const body = await request.response().then((response) => response?.body()).catch(() => null);
+    if (sizes && body && counting) gzipBytes += gzipSync(body).length + sizes.responseHeadersSize;
   });
   const page = await context.newPage();
   try {
@@ -72,7 +77,7 @@ async function measure(browser: Browser, origin: string, path: string): Promise<
     await settle(page);
     counting = false;
     const loaded = await readState(page);
-    const sample: PageSample = {bytes, requests, firstChartMs: loaded.firstChart, longestLoadTaskMs: longest(loaded.tasks), longestRunTaskMs: null, runMs: null};
+    const sample: PageSample = {bytes, gzipBytes, requests, firstChartMs: loaded.firstChart, longestLoadTaskMs: longest(loaded.tasks), longestRunTaskMs: null, runMs: null};
     const button = page.locator(runButton).first();
     if (await button.count() && await button.isEnabled()) {
       const before = loaded.tasks.length;
@@ -137,10 +142,10 @@ process.stderr.write("\n");
 const of = (samples: PageSample[], key: keyof PageSample) => samples.map((sample) => sample[key]);
 const lines = [
   `Pages of ${distDir}/ in headless Chromium (${version}), ${runs} run(s) each, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`,
-  "Median (min–max). Bytes: every response before interaction, headers included, uncompressed (the local server does not gzip).",
+  "Median (min–max). Bytes: every response before interaction, headers included, uncompressed (the local server does not gzip); gzipped: the same bodies through gzip, as a static host that compresses sends them.",
   "",
-  "| page | bytes before interaction | requests | first chart | longest task, load | longest task, default run | run time |",
-  "|---|---|---|---|---|---|---|",
-  ...results.map(({path, samples}) => `| ${path} | ${range(of(samples, "bytes"), kb)} | ${median(of(samples, "requests") as number[])} | ${range(of(samples, "firstChartMs"), ms)} | ${range(of(samples, "longestLoadTaskMs"), ms)} | ${range(of(samples, "longestRunTaskMs"), ms)} | ${range(of(samples, "runMs"), (v) => `${(v / 1000).toFixed(1)} s`)} |`)
+  "| page | bytes before interaction | gzipped | requests | first chart | longest task, load | longest task, default run | run time |",
+  "|---|---|---|---|---|---|---|---|",
+  ...results.map(({path, samples}) => `| ${path} | ${range(of(samples, "bytes"), kb)} | ${range(of(samples, "gzipBytes"), kb)} | ${median(of(samples, "requests") as number[])} | ${range(of(samples, "firstChartMs"), ms)} | ${range(of(samples, "longestLoadTaskMs"), ms)} | ${range(of(samples, "longestRunTaskMs"), ms)} | ${range(of(samples, "runMs"), (v) => `${(v / 1000).toFixed(1)} s`)} |`)
 ];
 console.log(lines.join("\n"));
