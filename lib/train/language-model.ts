@@ -5,6 +5,7 @@ import {languageModelLoss} from "../nn/gpt.js";
 import type {Module} from "../nn/module.js";
 import {clipGradNorm} from "../optim/clip.js";
 import type {Optimizer} from "../optim/optimizer.js";
+import {countCorrect} from "./data.js";
 import type {TokenBatch} from "./text.js";
 
 /** One optimizer step on a batch of windows (gradient norm clipped to `clipNorm` if given); returns the batch's mean next-token loss (nats). */
@@ -18,13 +19,21 @@ export function languageModelStep(model: Module, optimizer: Optimizer, {ids, tar
 }
 
 /** Mean next-token loss (nats per token) over a fixed set of windows, `chunk` windows per forward pass. */
-export function languageModelEvaluate(model: Module, {ids, targets}: TokenBatch, chunk = 64): number {
+export function languageModelEvaluate(model: Module, batch: TokenBatch, chunk = 64): number {
+  return languageModelScore(model, batch, chunk).loss;
+}
+
+/** Mean next-token loss and the fraction of tokens whose most likely prediction is the target, over a fixed set of windows. */
+export function languageModelScore(model: Module, {ids, targets}: TokenBatch, chunk = 64): {loss: number; accuracy: number} {
   const T = ids.cols;
-  let total = 0;
+  let total = 0, correct = 0;
   for (let start = 0; start < ids.rows; start += chunk) {
     const rows = Math.min(chunk, ids.rows - start);
     const part = {rows, cols: T, data: ids.data.subarray(start * T, (start + rows) * T)};
-    total += rows * languageModelLoss(model.forward(part), targets.subarray(start * T, (start + rows) * T)).loss;
+    const logits = model.forward(part); // (rows·T, vocab)
+    const chunkTargets = targets.subarray(start * T, (start + rows) * T);
+    total += rows * languageModelLoss(logits, chunkTargets).loss;
+    correct += countCorrect(logits, chunkTargets);
   }
-  return total / ids.rows;
+  return {loss: total / ids.rows, accuracy: correct / targets.length};
 }

@@ -15,6 +15,10 @@ export function describeSetup(setup) {
 
 const percent = (x) => (x == null || Number.isNaN(x) ? "—" : `${(100 * x).toFixed(1)}%`);
 
+// Each task's axis titles (what a point of its loss and accuracy is).
+const lossLabels = {digits: "training loss (cross-entropy, nats)", names: "training loss (nats per letter)", gpt: "training loss (nats per character)"};
+const accuracyLabels = {digits: "accuracy on held-out digits 5–9 (%)", names: "next-letter accuracy on held-out names (%)", gpt: "next-character accuracy on held-out tagged text (%)"};
+
 /** Mini-batch training loss over steps, one line per run (smoothed, raw values faint). */
 export function LossChart(runs, {width, task}) {
   const points = runs.flatMap((run) => run.curve.map((d) => ({...d, run: run.label})));
@@ -24,7 +28,7 @@ export function LossChart(runs, {width, task}) {
     ariaDescription: runs.map((r) => `${r.label}: ${r.curve[0]?.loss.toFixed(2) ?? "?"} at step 1, ${r.curve.at(-1)?.loss.toFixed(2) ?? "?"} at step ${r.curve.length}`).join("; "),
     height: 280,
     x: {label: "training step", grid: true},
-    y: {label: task === "names" ? "training loss (nats per letter)" : "training loss (cross-entropy, nats)", grid: true, zero: true},
+    y: {label: lossLabels[task] ?? lossLabels.digits, grid: true, zero: true},
     color: {legend: true, domain: runs.map((r) => r.label)},
     marks: [
       Plot.lineY(points, {x: "step", y: "loss", stroke: "run", strokeOpacity: 0.18}),
@@ -43,7 +47,7 @@ export function AccuracyChart(runs, {width, task, chance}) {
     ariaDescription: runs.map((r) => `${r.label}: ${percent(r.evals.at(-1)?.accuracy)} at step ${r.evals.at(-1)?.step ?? 0}`).join("; "),
     height: 280,
     x: {label: "training step", grid: true},
-    y: {label: task === "names" ? "next-letter accuracy on held-out names (%)" : "accuracy on held-out digits 5–9 (%)", grid: true, domain: [0, 100], percent: true},
+    y: {label: accuracyLabels[task] ?? accuracyLabels.digits, grid: true, domain: [0, 100], percent: true},
     color: {legend: true, domain: runs.map((r) => r.label)},
     marks: [
       Plot.ruleY([chance], {strokeDasharray: "4,3", stroke: "var(--theme-foreground-faint)"}),

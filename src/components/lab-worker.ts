@@ -3,22 +3,28 @@
 // the new curve points as it goes and answers with the run's report. A diverging
 // run ends as status "diverged" with lib's message and the curve up to that point.
 import {useFastKernels} from "../lib/index.js";
-import {LabRun, type LabSetup, digitsAssets, namesAssets} from "../lib/site/index.js";
+import {LabRun, type LabSetup, type TextTaskInfo, digitsAssets, gptAssets, namesAssets} from "../lib/site/index.js";
 import {serveExperiment} from "./experiment-worker.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
 useFastKernels();
 
-/** What the page sends: the setup and the raw task files (fetched once by the page). */
+/** What the page sends: the setup and the raw task files (fetched once by the page); the GPT's text also needs its `info`. */
 interface LabInput {
   setup: LabSetup;
-  files: {data: ArrayBuffer | string; base: ArrayBuffer};
+  files: {data: ArrayBuffer | string; base: ArrayBuffer; info?: TextTaskInfo};
+}
+
+function assetsOf({task}: LabSetup, {data, base, info}: LabInput["files"]) {
+  if (task === "digits") return digitsAssets(data as ArrayBuffer, base);
+  if (task === "names") return namesAssets(data as string, base);
+  if (!info) throw new RangeError("the GPT task needs its info (config and split) with its files");
+  return gptAssets(data as ArrayBuffer, base, info);
 }
 
 serveExperiment(({setup, files}: LabInput) => {
   const started = performance.now();
-  const assets = setup.task === "digits" ? digitsAssets(files.data as ArrayBuffer, files.base) : namesAssets(files.data as string, files.base);
-  const run = new LabRun(setup, assets);
+  const run = new LabRun(setup, assetsOf(setup, files));
   let sentPoints = 0, sentEvals = 0;
   return {
     advance: () => (run.advance(), run.done),

@@ -29,7 +29,7 @@ for (const name of ["toString", "__proto__", "constructor"]) {
   test(`task=${name} shows the default task and says why, with no TypeError`, async () => {
     await withLab(`?task=${name}`, async (page) => {
       expect(await page.locator("select[name=task]").inputValue()).toBe("digits");
-      await expect.poll(() => page.locator(".lab-link-note").textContent()).toContain(`task "${name}" is not one of digits, names`);
+      await expect.poll(() => page.locator(".lab-link-note").textContent()).toContain(`task "${name}" is not one of digits, names, gpt: showing digits`);
       await expect.poll(() => new URL(page.url()).searchParams.get("task")).toBe("digits");
     });
   });

@@ -1,7 +1,8 @@
 // The Fine-tune lab in real Chromium: the default LoRA run trains live in the
 // worker and beats chance, the merge check passes, a URL with a seed repeats the
 // same losses in a fresh page load, Stop ends a long run with the page still
-// responsive, and a bad setting is named beside its control instead of running.
+// responsive, a bad setting is named beside its control and keeps Run disabled, and
+// the GPT task trains live on the target matrices that are ticked.
 import {expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
 import {cellErrors, describeProblems, openPage, screenshot, useSite, waitForCells} from "./browser.ts";
@@ -106,7 +107,8 @@ test("bad settings are named beside their control and do not start a run", async
     await expect.poll(() => page.locator('[data-error-for="rank"]').textContent()).toMatch(/r ≤ min\(128, 196\) = 128|= 64/);
     expect(await page.locator('[data-error-for="lr"]').textContent()).toMatch(/> 0/);
     expect(await page.locator('[data-error-for="steps"]').textContent()).toMatch(/steps/);
-    await page.click("#lab-run");
+    // Run stays disabled while a setting cannot run, and the status line says why.
+    expect(await page.locator("#lab-run").isDisabled()).toBe(true);
     await expect.poll(() => page.locator("#lab-status").textContent()).toMatch(/Fix the highlighted settings/);
     expect(await page.locator('tr[data-run^="live-"]').count()).toBe(0);
     // Fixing them clears the messages.
@@ -136,6 +138,49 @@ test("names: choosing the task resets its defaults, and a run shows samples befo
     expect(await samples.locator("ol").nth(0).locator("li").count()).toBe(12);
     expect(await samples.locator("ol").nth(1).locator("li").count()).toBe(12);
     expect(describeProblems(problems, await cellErrors(page))).toEqual([]);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("GPT: the task trains live on the ticked target matrices, the loss falls, and bad targets are named", async () => {
+  const {page, problems} = await openPage(browser, origin, "/lab?task=gpt&targets=q_proj,w_q");
+  try {
+    await waitForCells(page);
+    // The build-time runs of the GPT's defaults are shown at once.
+    await expect.poll(() => page.locator('tr[data-run^="build-"]').count()).toBe(3);
+    // An unknown target from the link is named beside the checkboxes, and Run is disabled.
+    await expect.poll(() => page.locator('[data-error-for="targets"]').textContent()).toMatch(/"w_q" cannot be adapted here \(choose from q_proj, k_proj, v_proj, o_proj, up_proj, down_proj\)/);
+    expect(await page.locator("#lab-run").isDisabled()).toBe(true);
+    const boxes = page.locator("input[name=targets]");
+    expect(await boxes.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"]);
+    // Unticking every box is refused too, with its own message.
+    await page.uncheck("input[name=targets][value=q_proj]");
+    await expect.poll(() => page.locator('[data-error-for="targets"]').textContent()).toMatch(/choose at least one layer/);
+    expect(await page.locator("#lab-run").isDisabled()).toBe(true);
+    // W_q and W_v ticked: a valid setup, in the URL, and Run is enabled again.
+    await page.check("input[name=targets][value=q_proj]");
+    await page.check("input[name=targets][value=v_proj]");
+    await expect.poll(() => new URL(page.url()).searchParams.get("targets")).toBe("q_proj,v_proj");
+    await expect.poll(() => page.locator(".lab-invalid").count()).toBe(0);
+    await page.fill("input[name=steps]", "48");
+    const run = await runLive(page, 1, 120_000);
+    console.log(`GPT LoRA q_proj+v_proj, 48 steps in Chromium: ${run.wallMs.toFixed(0)} ms`);
+    expect(run.status).toBe("done");
+    expect(run.steps).toBe(48);
+    expect(run.losses.every(Number.isFinite)).toBe(true);
+    // The charts' text alternative gives the first and last mini-batch loss and the held-out accuracy.
+    const summary = (await page.locator("details li", {hasText: "#1 "}).textContent()) ?? "";
+    const [, first, last] = summary.match(/training loss ([\d.]+) at step 1 → ([\d.]+) at step 48/) ?? [];
+    expect(Number(last)).toBeLessThan(Number(first) - 0.3);
+    const [, before, after] = summary.match(/test accuracy ([\d.]+)% at step 0 → ([\d.]+)% at step 48/) ?? [];
+    expect(Number(after)).toBeGreaterThan(Number(before));
+    expect(run.text).toMatch(/q_proj, v_proj/);
+    expect(run.text).not.toMatch(/NaN/);
+    expect(describeProblems(problems, await cellErrors(page))).toEqual([]);
+  } catch (error) {
+    console.log(`screenshot: ${await screenshot(page, "lab-gpt")}`);
+    throw error;
   } finally {
     await page.context().close();
   }

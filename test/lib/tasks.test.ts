@@ -146,7 +146,7 @@ describe("setup: URL and validation", () => {
       const {setup, messages} = setupFromQuery(`task=${inherited}&method=${inherited}&init=${inherited}`);
       expect(setup.task).toBe("digits");
       expect(setup.method).toBe("lora");
-      expect(messages[0]).toBe(`task "${inherited}" is not one of digits, names: showing digits`);
+      expect(messages[0]).toBe(`task "${inherited}" is not one of digits, names, gpt: showing digits`);
       expect(validateSetup({...setup, task: inherited as LabSetup["task"]}).task).toMatch(/unknown task/);
     }
     // A cleared field never writes NaN into the URL: it is left out, and the default comes back.

@@ -1,8 +1,8 @@
 // Character-level text helpers and the next-token step: exact cases and properties.
 import {describe, expect, it} from "vitest";
 import {
-  Adam, GPT, charVocabulary, consecutiveWindows, decodeText, encodeText, languageModelEvaluate, languageModelStep,
-  randomWindows, rng, unigramLoss
+  Adam, GPT, charVocabulary, consecutiveWindows, decodeText, encodeText, languageModelEvaluate, languageModelScore, languageModelStep,
+  languageModelLoss, argmaxRows, randomWindows, rng, unigramLoss
 } from "../../lib/index.js";
 
 const text = "the cat sat on the mat. the dog sat on the log.";
@@ -45,5 +45,20 @@ describe("next-token training", () => {
     expect(after).toBeCloseTo(languageModelEvaluate(model, evaluation), 5);
     expect(before).toBeGreaterThan(2.5);
     expect(after).toBeLessThan(0.5 * unigramLoss(tokens, tokens, vocabulary.chars.length));
+  });
+
+  it("scores loss and next-token accuracy from the same logits, chunked or not", () => {
+    const model = new GPT({vocabSize: vocabulary.chars.length, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16}, rng(4));
+    const evaluation = consecutiveWindows(tokens, 8);
+    const logits = model.forward(evaluation.ids); // (windows·8, vocab), one pass
+    const predicted = argmaxRows(logits);
+    const right = evaluation.targets.filter((target, i) => predicted[i] === target).length;
+    const whole = languageModelScore(model, evaluation);
+    expect(whole.accuracy).toBe(right / evaluation.targets.length);
+    expect(whole.loss).toBeCloseTo(languageModelLoss(logits, evaluation.targets).loss, 5);
+    const chunked = languageModelScore(model, evaluation, 2);
+    expect(chunked.accuracy).toBe(whole.accuracy);
+    expect(chunked.loss).toBeCloseTo(whole.loss, 5);
+    expect(languageModelEvaluate(model, evaluation, 2)).toBe(chunked.loss);
   });
 });

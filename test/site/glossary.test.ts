@@ -24,7 +24,7 @@ function entries(): {id: string; term: string; tooltip: string}[] {
 function glossaryLinks(text: string): {id: string; start: number; title: string | null}[] {
   const links = [...text.matchAll(/\[[^\]]*\]\(\.\/glossary#([\w-]+)(?:\s+"([^"]*)")?\)/g)].map((m) => ({id: m[1], start: m.index!, title: m[2] ?? null}));
   const html = [...text.matchAll(/<a [^>]*href="\.\/glossary#([\w-]+)"(?:[^>]*?\stitle="([^"]*)")?[^>]*>/g)].map((m) => ({id: m[1], start: m.index!, title: m[2] ?? null}));
-  return [...links, ...html];
+  return [...links, ...html].sort((a, b) => a.start - b.start); // the first link in the text, whichever form it takes
 }
 
 describe("glossary", () => {

@@ -19,7 +19,7 @@ export function isLoRAMethod(method: string): boolean {
   return isVariantName(method);
 }
 /** The lab's tasks. */
-export type TaskId = "digits" | "names";
+export type TaskId = "digits" | "names" | "gpt";
 
 /** Everything a run depends on, seed included: what the URL stores. */
 export interface LabSetup {
@@ -50,7 +50,7 @@ export interface LayerInfo {
 export interface TaskConfig {
   id: TaskId;
   title: string;
-  /** Adaptable Linear layers, input side first; the last is the head. */
+  /** Adaptable Linear layers, input side first (module names or, for the GPT, name suffixes); the head, if listed, is last. */
   layers: LayerInfo[];
   /** The output layer: trained in full by LoRA runs when `newHead` (PEFT's modules_to_save), and the only layer "head only" trains. */
   head: string;
@@ -145,8 +145,47 @@ export const names = {
   }
 } as const satisfies TaskConfig & Record<string, unknown>;
 
-/** Both tasks by id. */
-export const tasks: Record<TaskId, TaskConfig> = {digits, names} as unknown as Record<TaskId, TaskConfig>;
+/** GPT: the site's small GPT (pretrained on the Brown corpus's press genres) adapted to the "Where to put LoRA" page's task. */
+export const gpt = {
+  id: "gpt",
+  title: "GPT: press text → romance with part-of-speech tags",
+  // The Where page's base and text (data/where/…): the lab downloads the same files and
+  // pretrains nothing. Each target is a module-name suffix, so it adapts that matrix in both
+  // blocks (PEFT's target_modules); the shapes are the GPT's (width 64, MLP 256) from
+  // src/data/gpt-config.ts, checked against the built model in test/lib/lab-gpt.test.ts.
+  layers: [
+    {name: "q_proj", in: 64, out: 64, role: "attention query W_q (both blocks)"},
+    {name: "k_proj", in: 64, out: 64, role: "attention key W_k (both blocks)"},
+    {name: "v_proj", in: 64, out: 64, role: "attention value W_v (both blocks)"},
+    {name: "o_proj", in: 64, out: 64, role: "attention output W_o (both blocks)"},
+    {name: "up_proj", in: 64, out: 256, role: "MLP up projection (both blocks)"},
+    {name: "down_proj", in: 256, out: 64, role: "MLP down projection (both blocks)"}
+  ],
+  // "Head only" trains the next-character head; LoRA leaves it frozen, as the Where page does.
+  head: "lm_head",
+  newHead: false,
+  // Each evaluation reads the Where page's 96 held-out windows (1,536 characters): every 16 steps costs about two steps.
+  evalEvery: 16,
+  defaults: {
+    task: "gpt",
+    method: "lora",
+    // W_q and W_v, the paper's choice (Table 5); r = 4 and α = 16 (scaling 4) at the Where page's learning rate.
+    rank: 4,
+    alpha: 16,
+    scaling: "alpha/r",
+    targets: ["q_proj", "v_proj"],
+    dropout: 0,
+    init: "peft",
+    lr: 1e-2,
+    // Twice the Where page's 64 steps of 8 windows × 16 characters: the curve flattens by then; a few seconds in a browser.
+    steps: 128,
+    batchSize: 8,
+    seed: 1
+  }
+} as const satisfies TaskConfig & Record<string, unknown>;
+
+/** Every task by id. */
+export const tasks: Record<TaskId, TaskConfig> = {digits, names, gpt} as unknown as Record<TaskId, TaskConfig>;
 
 /** Limits the controls and the URL parser enforce (beyond these a run is slow or meaningless). */
 export const limits = {

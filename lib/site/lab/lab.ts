@@ -3,9 +3,11 @@
 // (LoRA, full fine-tuning or head only), train step by step, then report what the
 // page compares — curves, trainable parameters, optimizer bytes, the merge check
 // and ΔW's singular spectrum. Pacing and cancelation stay with the caller.
-import {Adam, adapterBytes, argmaxRows, DivergenceError, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, injectLoRA, Linear, loadModelWeights, loraLayers, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, parameterCounts, replaceModule, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
+import {Adam, adapterBytes, argmaxRows, DivergenceError, clone, type Dataset, effectiveRank, evaluate, findModule, frobeniusNorm, gatherBatch, GPT, injectLoRA, languageModelScore, Linear, loadModelWeights, loraLayers, matchesModule, type Matrix, matrix, maxAbsDiff, mergeLoRA, type Module, type Optimizer, parameterCounts, replaceModule, rng, singularValues, sub, Trainer, unmergeLoRA} from "../../index.js";
+import type {WhereAssets} from "../where/index.js";
 import {type LabSetup, type TaskConfig, digits, isLoRAMethod, names, tasks} from "./config.js";
 import {decodeDigits, digitsDataset, selectDigits} from "./digits.js";
+import {gptTestWindows, TextTrainer} from "./gpt.js";
 import {digitsModel, namesModel} from "./models.js";
 import {sampleFromModel, splitWords, wordWindows} from "./names.js";
 import {validateSetup} from "./setup.js";
@@ -34,6 +36,21 @@ export function namesAssets(namesText: string, weightsBytes: ArrayBuffer | Uint8
   const list = namesText.split("\n").filter((w) => w !== "");
   const {train, test} = splitWords(list);
   return {base: asBytes(weightsBytes), train: wordWindows(train, names.sizes.context), test: wordWindows(test, names.sizes.context)};
+}
+
+/** A task's assets: a dataset task's, or the GPT task's text and base (the Where page's, see gptAssets). */
+export type LabAssets = TaskAssets | WhereAssets;
+
+/** True for the GPT task's assets (text to draw windows from, not a dataset). */
+function isTextAssets(assets: LabAssets): assets is WhereAssets {
+  return assets.train instanceof Int32Array;
+}
+
+/** What LabRun steps: the Trainer on a dataset, or the TextTrainer on the GPT's text. */
+export interface LabTrainer {
+  readonly optimizer: Optimizer;
+  readonly stepCount: number;
+  step(): {step: number; loss: number};
 }
 
 function asBytes(bytes: ArrayBuffer | Uint8Array): Uint8Array {
@@ -113,24 +130,38 @@ export class LabRun {
   readonly setup: LabSetup;
   readonly task: TaskConfig;
   readonly model: Module;
-  readonly trainer: Trainer;
+  readonly trainer: LabTrainer;
   readonly curve: CurvePoint[] = [];
   readonly evals: EvalPoint[] = [];
-  private readonly test: Dataset;
+  /** The test inputs the merge check runs twice: digits or letter windows (N, in), or the GPT's held-out ids (windows, T). */
+  private readonly testInputs: Matrix;
+  /** Test loss and accuracy of the model as it is now. */
+  readonly evaluateTest: () => {loss: number; accuracy: number};
   private readonly initial = new Map<string, Matrix>();
   private readonly samplesBefore?: string[];
 
   /** Builds the adapted model; throws a RangeError naming the first bad field if the setup is invalid. */
-  constructor(setup: LabSetup, assets: TaskAssets) {
+  constructor(setup: LabSetup, assets: LabAssets) {
     const errors = Object.entries(validateSetup(setup));
     if (errors.length) throw new RangeError(errors.map(([field, message]) => `${field}: ${message}`).join("; "));
     this.setup = setup;
     this.task = tasks[setup.task];
     const random = rng(setup.seed);
-    const model = (this.model = buildModel(this.task, setup.seed));
+    const model = (this.model = isTextAssets(assets) ? new GPT(assets.config, rng(setup.seed)) : buildModel(this.task, setup.seed));
     loadModelWeights(model, assets.base);
     if (this.task.newHead) replaceHead(model, this.task.head, random);
-    this.test = evenSubset(assets.test, maxTestRows);
+    if (isTextAssets(assets)) {
+      const windows = gptTestWindows(assets);
+      this.testInputs = windows.ids;
+      this.evaluateTest = () => languageModelScore(model, windows); // next-character loss and accuracy
+    } else {
+      const test = evenSubset(assets.test, maxTestRows);
+      this.testInputs = test.inputs;
+      this.evaluateTest = () => {
+        const {loss, accuracy} = evaluate(model, test);
+        return {loss, accuracy: accuracy ?? NaN};
+      };
+    }
     if (this.task.id === "names") this.samplesBefore = sampleFromModel(model, names.sizes.context, sampleCount, rng(sampleSeed));
 
     if (isLoRAMethod(setup.method)) {
@@ -152,7 +183,10 @@ export class LabRun {
       for (const layer of this.analysedLayers()) this.initial.set(layer, clone((findModule(model, layer) as Linear).weight.value));
     }
     const optimizer = new Adam(model.trainableParameters(), {lr: setup.lr});
-    this.trainer = new Trainer({model, optimizer, data: assets.train, batchSize: setup.batchSize, seed: setup.seed});
+    // The GPT draws its windows from `random`, after A's init, as the Where page's runs do (same setup, same steps).
+    this.trainer = isTextAssets(assets)
+      ? new TextTrainer({model, optimizer, tokens: assets.train, batchSize: setup.batchSize, random})
+      : new Trainer({model, optimizer, data: assets.train, batchSize: setup.batchSize, seed: setup.seed});
     this.evals.push({step: 0, ...this.evaluateTest()});
   }
 
@@ -199,12 +233,6 @@ export class LabRun {
     return `Try a learning rate 10× smaller (lr ${Number((this.setup.lr / 10).toPrecision(3))} instead of ${this.setup.lr}).`;
   }
 
-  /** Test loss and accuracy of the model as it is now. */
-  evaluateTest(): {loss: number; accuracy: number} {
-    const {loss, accuracy} = evaluate(this.model, this.test);
-    return {loss, accuracy: accuracy ?? NaN};
-  }
-
   /** The report: counts, curves, spectra, and for LoRA the merge check; evaluates the last step if it was not. */
   result(status: LabResult["status"] = "done", error?: string): LabResult {
     // A diverged model's weights may be huge or NaN: no final evaluation, spectra, merge check or samples.
@@ -234,10 +262,10 @@ export class LabRun {
 
   /** Folds every adapter into W0 and compares the test logits with the unmerged model's; leaves it unmerged. */
   mergeCheck(): MergeCheck {
-    const adapted = this.model.forward(this.test.inputs); // (N, in) -> (N, classes)
+    const adapted = this.model.forward(this.testInputs); // (N, in) -> (N, classes); the GPT: (windows, T) -> (windows·T, vocab)
     const unmergedLogits = matrix(adapted.rows, adapted.cols, adapted.data.slice());
     mergeLoRA(this.model);
-    const mergedLogits = this.model.forward(this.test.inputs);
+    const mergedLogits = this.model.forward(this.testInputs);
     unmergeLoRA(this.model);
     const a = argmaxRows(unmergedLogits), b = argmaxRows(mergedLogits);
     let same = 0;
@@ -259,9 +287,10 @@ export class LabRun {
     });
   }
 
-  /** Layers whose ΔW a full fine-tune reports: every layer LoRA could adapt. */
+  /** Layers whose ΔW a full fine-tune reports: every Linear LoRA could adapt (the GPT's names are suffixes: both blocks). */
   private analysedLayers(): string[] {
-    return this.task.layers.filter((l) => !(this.task.newHead && l.name === this.task.head)).map((l) => l.name);
+    const adaptable = this.task.layers.filter((l) => !(this.task.newHead && l.name === this.task.head)).map((l) => l.name);
+    return this.model.namedModules().filter(([name, module]) => module instanceof Linear && adaptable.some((t) => matchesModule(name, t))).map(([name]) => name);
   }
 }
 
@@ -280,7 +309,7 @@ function replaceHead(model: Module, head: string, random: ReturnType<typeof rng>
 }
 
 /** Runs a whole setup synchronously (the build-time loader's way; the worker paces itself instead). */
-export function runToCompletion(setup: LabSetup, assets: TaskAssets): LabResult {
+export function runToCompletion(setup: LabSetup, assets: LabAssets): LabResult {
   const started = performance.now();
   const run = new LabRun(setup, assets);
   try {

@@ -102,7 +102,7 @@ function inRange(value: number, [low, high]: readonly [number, number]): boolean
 /** Checks every field against the task; an empty object means the setup can run. */
 export function validateSetup(setup: LabSetup): SetupErrors {
   const errors: SetupErrors = {};
-  if (!isTaskId(setup.task)) return {task: `unknown task ${quoteValue(String(setup.task))} (choose ${taskIds.join(" or ")})`};
+  if (!isTaskId(setup.task)) return {task: `unknown task ${quoteValue(String(setup.task))} (choose one of ${taskIds.join(", ")})`};
   const task = tasks[setup.task];
   if (!methodIds.includes(setup.method)) errors.method = `method must be one of ${methodIds.join(", ")}`;
 
