@@ -34,7 +34,12 @@ export const adapterShelf = {
   steps: 400,
   batchSize: 64,
   lr: 3e-3,
-  seed: 1
+  seed: 1,
+  // The blend lines the page charts (shelf indices into `views`): mirrored ↔ upside down is
+  // the natural guess for the held-out half turn; the other two pairs are its controls.
+  blendPairs: [[0, 1], [0, 2], [1, 2]] as [number, number][],
+  // t = 0, 0.05, …, 1: the page's slider steps by 0.05, so every slider value is a point of the line.
+  blendPoints: 21
 };
 
 /** Every view in display order: the base's own first, the held-out one last. */
