@@ -28,6 +28,7 @@ export const adapterShelf = {
   // Never trained on: rotated 180° = mirrored ∘ upside down, LoraHub's "unseen task".
   heldOut: "rot180" as DigitView,
   classes: digits.sourceClasses,
+  chance: 1 / digits.sourceClasses.length, // guessing one of the base's 5 classes: the charts' floor
   // The lab's LoRA defaults (r = 4 on both hidden layers, α = 8), head frozen and shared.
   lora: {targets: ["layers.0", "layers.2"], rank: 4, alpha: 8, init: "peft" as const},
   trainPerClass: 200, // 1,000 digits per adapter: ~94% on its view in ~0.5 s of build
