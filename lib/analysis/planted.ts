@@ -14,14 +14,14 @@
 import {type Matrix, add, matmulTransB, matrix} from "../matrix/index.js";
 import {type Rng, fillNormal} from "../random.js";
 
-/** Options of `plantedTask`; singularValues defaults to `rank` copies of `scale`. */
+/** Options of `plantedTask`; singularValues defaults to `plantedRank` copies of `scale`. */
 export interface PlantedTaskOptions {
   /** Output size d_out (rows of W). */
   outputSize: number;
   /** Input size d_in (columns of W). */
   inputSize: number;
-  /** True rank k of the planted change ΔW*, 0 ≤ k ≤ min(d_out, d_in). */
-  rank: number;
+  /** True rank k of the planted change ΔW*, 0 ≤ k ≤ min(d_out, d_in) (k, not LoRA's r). */
+  plantedRank: number;
   /** Number of examples n (rows of X and Y). */
   samples: number;
   /** ΔW*'s singular values, length k, each ≥ 0; overrides `scale`. */
@@ -51,7 +51,7 @@ export interface PlantedTask {
   /** Targets Y = X·(W0 + ΔW*)ᵀ + noise (n×d_out). */
   Y: Matrix;
   /** The true rank k. */
-  rank: number;
+  plantedRank: number;
 }
 
 function checkCount(name: string, value: number, low: number, high = Infinity): void {
@@ -95,14 +95,16 @@ export function randomOrthonormal(random: Rng, rows: number, cols: number): Matr
  * (fixed, so a seed names a task): W0, U, V, X, then the target noise.
  */
 export function plantedTask(options: PlantedTaskOptions, random: Rng): PlantedTask {
-  const {outputSize, inputSize, rank, samples, scale = 1, noise = 0} = options;
+  // Before plantedRank it was `rank`, the word LoRA uses for r: say so to code written then (a reader's saved cell).
+  if ((options as {rank?: unknown}).rank !== undefined) throw new TypeError("plantedTask: the option `rank` is now `plantedRank` (the planted change's rank k; LoRA's rank r is another number)");
+  const {outputSize, inputSize, plantedRank: k, samples, scale = 1, noise = 0} = options;
   checkCount("outputSize", outputSize, 1);
   checkCount("inputSize", inputSize, 1);
-  checkCount("rank", rank, 0, Math.min(outputSize, inputSize));
+  checkCount("plantedRank", k, 0, Math.min(outputSize, inputSize));
   checkCount("samples", samples, 1);
-  const sigma = Float64Array.from(options.singularValues ?? Array.from({length: rank}, () => scale));
-  if (sigma.length !== rank) {
-    throw new RangeError(`singularValues must have rank = ${rank} entries, got ${sigma.length}`);
+  const sigma = Float64Array.from(options.singularValues ?? Array.from({length: k}, () => scale));
+  if (sigma.length !== k) {
+    throw new RangeError(`singularValues must have plantedRank = ${k} entries, got ${sigma.length}`);
   }
   if (sigma.some((s) => !(s >= 0 && Number.isFinite(s)))) {
     throw new RangeError(`singularValues must be finite and ≥ 0, got [${Array.from(sigma).join(", ")}]`);
@@ -110,15 +112,15 @@ export function plantedTask(options: PlantedTaskOptions, random: Rng): PlantedTa
   if (!(noise >= 0 && Number.isFinite(noise))) throw new RangeError(`noise must be finite and ≥ 0, got ${noise}`);
 
   const W0 = matrix(outputSize, inputSize, fillNormal(random, new Float32Array(outputSize * inputSize), 1 / Math.sqrt(inputSize)));
-  const U = randomOrthonormal(random, outputSize, rank);
-  const V = randomOrthonormal(random, inputSize, rank);
+  const U = randomOrthonormal(random, outputSize, k);
+  const V = randomOrthonormal(random, inputSize, k);
   // ΔW* = U·diag(σ)·Vᵀ: (d_out×k)·diag(k)·(d_in×k)ᵀ -> (d_out×d_in)
-  const scaledU = matrix(outputSize, rank, U.data.map((u, index) => u * sigma[index % rank]));
+  const scaledU = matrix(outputSize, k, U.data.map((u, index) => u * sigma[index % k]));
   const deltaW = matmulTransB(scaledU, V);
   const target = add(W0, deltaW);
 
   const X = matrix(samples, inputSize, fillNormal(random, new Float32Array(samples * inputSize)));
   const Y = matmulTransB(X, target); // (n×d_in)·(d_out×d_in)ᵀ -> (n×d_out)
   if (noise > 0) for (let i = 0; i < Y.data.length; i++) Y.data[i] += random.normal(0, noise);
-  return {W0, deltaW, target, U, V, singularValues: sigma, X, Y, rank};
+  return {W0, deltaW, target, U, V, singularValues: sigma, X, Y, plantedRank: k};
 }

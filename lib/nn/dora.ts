@@ -7,8 +7,7 @@ import {type Matrix, matrix, sumRows} from "../matrix/index.js";
 import type {Rng} from "../random.js";
 import type {Linear} from "./linear.js";
 import {type LoRAConfig, LoRALinear} from "./lora.js";
-import type {BackwardOptions, ForwardContext} from "./module.js";
-import {cached} from "./module.js";
+import {type BackwardOptions, type ForwardContext, cached} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";
 import type {LoRAVariant} from "./variants.js";
 

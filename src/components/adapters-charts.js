@@ -24,7 +24,7 @@ export function PredictionStrip(items, {title} = {}) {
 }
 
 /** Accuracy on every view along w = (1 − t, t) between two adapters, with the live t as a rule. */
-export function BlendChart(grid, {width, views, pair, t, live}) {
+export function BlendChart(grid, {width, views, pair, t, live, chance}) {
   const points = grid.flatMap(({t, accuracy}) => views.map(({view, title}) => ({t, view: title, accuracy: accuracy[view]})));
   const liveDots = live ? views.map(({view, title}) => ({t, view: title, accuracy: live[view]})) : [];
   return Plot.plot({
@@ -36,8 +36,8 @@ export function BlendChart(grid, {width, views, pair, t, live}) {
     y: {label: "test accuracy (%)", domain: [0, 100], grid: true, percent: true},
     color: {legend: true, domain: views.map((v) => v.title)},
     marks: [
-      Plot.ruleY([0.2], {strokeDasharray: "4,3", stroke: "var(--theme-foreground-faint)"}),
-      Plot.text([0.2], {y: (d) => d, x: 1, text: () => "chance", dy: -6, textAnchor: "end", fill: "var(--theme-foreground-muted)"}),
+      Plot.ruleY([chance], {strokeDasharray: "4,3", stroke: "var(--theme-foreground-faint)"}),
+      Plot.text([chance], {y: (d) => d, x: 1, text: () => "chance", dy: -6, textAnchor: "end", fill: "var(--theme-foreground-muted)"}),
       Plot.line(points, {x: "t", y: "accuracy", stroke: "view", strokeWidth: 2}),
       Plot.dot(points, {x: "t", y: "accuracy", stroke: "view", r: 2, tip: true}),
       Plot.ruleX([t], {stroke: "var(--theme-foreground-muted)"}),

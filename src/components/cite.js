@@ -2,7 +2,7 @@
 // page's references with links. Every page ends with
 //   ## Cite this page
 //   ```js
-//   citeThisPage({title: "The math", path: "/math", references: [lora, rslora]})
+//   CiteThisPage({title: "The math", path: "/math", references: [lora, rslora]})
 //   ```
 import {html} from "htl";
 import {pageUrl, site} from "./site.js";
@@ -10,7 +10,7 @@ import {pageUrl, site} from "./site.js";
 const iso = (date) => date.toISOString().slice(0, 10);
 
 /** BibTeX and APA text for a page, and its references as a linked list. */
-export function citeThisPage({title, path, references = [], accessed = new Date()} = {}) {
+export function CiteThisPage({title, path, references = [], accessed = new Date()} = {}) {
   const url = pageUrl(path);
   const year = site.released.slice(0, 4);
   const key = `lora-explained-${path.replace(/[^a-z0-9]+/gi, "") || "index"}`;

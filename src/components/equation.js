@@ -1,10 +1,10 @@
 // A numbered, linkable display equation. The id lives on a static wrapper in the page's
 // markdown, so the anchor exists before any cell runs (and Framework's link check sees it):
-//   <div class="equation" id="eq-lora">${equation(String.raw`h = W_0 x + B A x`, {id: "eq-lora", number: 1})}</div>
+//   <div class="equation" id="eq-lora">${Equation(String.raw`h = W_0 x + B A x`, {id: "eq-lora", number: 1})}</div>
 import {tex} from "./tex.js";
 
 /** KaTeX display math with a "(number)" link to `#id` at the right. */
-export function equation(source, {id, number} = {}) {
+export function Equation(source, {id, number} = {}) {
   const row = document.createElement("div");
   row.className = "equation-row";
   row.setAttribute("role", "group");

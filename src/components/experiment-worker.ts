@@ -17,6 +17,29 @@ export interface SlicedExperiment<Progress extends object, Result> {
   result(status: "done" | "stopped" | "error", error?: string): Result;
 }
 
+/**
+ * A SlicedExperiment stepping `generator` (lib's experiments yield progress and return
+ * their result): `result` builds the final message from the status, the generator's
+ * return value (undefined unless "done"), the last progress and the error's message.
+ */
+export function sliceGenerator<Progress extends object, Value, Result>(
+  generator: Generator<Progress, Value>,
+  initial: Progress,
+  result: (status: "done" | "stopped" | "error", value: Value | undefined, progress: Progress, error?: string) => Result
+): SlicedExperiment<Progress, Result> {
+  let progress = initial, value: Value | undefined;
+  return {
+    advance() {
+      const next = generator.next();
+      if (next.done) value = next.value;
+      else progress = next.value;
+      return next.done === true;
+    },
+    progress: () => progress,
+    result: (status, error) => result(status, value, progress, error)
+  };
+}
+
 // A message to ourselves is a zero-delay yield (setTimeout clamps to ≥ 4 ms when nested).
 const channel = new MessageChannel();
 let wake: (() => void) | null = null;

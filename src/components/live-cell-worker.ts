@@ -9,11 +9,10 @@
 // nothing here needs to be cancelable.
 import * as lora from "../lib/index.js";
 import * as site from "../lib/site/index.js";
-import {useFastKernels} from "../lib/index.js";
 import {BUDGET, type PlotSpec, budgetPlot} from "./live-cell-budget.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
-useFastKernels();
+lora.useFastKernels();
 
 type Position = {line: number; column: number};
 type Cell = (lora: unknown, site: unknown, plot: unknown) => Promise<unknown>;

@@ -10,7 +10,7 @@ const sci = (x) => (x === 0 ? "0" : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? 
 const logTick = (x) => (x >= 0.01 ? String(+x.toPrecision(2)) : x.toExponential(0));
 
 /** Singular values of the learned ΔW on a log axis; the planted σ as rings. */
-export function spectrumChart({spectrum, planted}, {width, caption} = {}) {
+export function SpectrumChart({spectrum, planted}, {width, caption} = {}) {
   // A log axis cannot show an exact zero; 1e−12·σ₁ stands in for it.
   const floor = spectrum[0] * 1e-12 || 1e-12;
   const rows = spectrum.map((value, i) => ({index: i + 1, value: Math.max(value, floor), kind: i < planted.length ? "planted directions (i ≤ k)" : "the rest (i > k)"}));
@@ -37,7 +37,7 @@ export function spectrumChart({spectrum, planted}, {width, caption} = {}) {
 }
 
 /** Final loss against LoRA rank r, held-out (solid) and training (dashed), log y; the elbow marked. */
-export function sweepChart({sweep, elbow, baseLoss}, noise, {width, caption} = {}) {
+export function SweepChart({sweep, elbow, baseLoss}, noise, {width, caption} = {}) {
   const rows = sweep.flatMap((d) => [
     {rank: d.rank, loss: d.heldOutLoss, set: "held-out examples"},
     {rank: d.rank, loss: d.trainLoss, set: "training examples"}
@@ -64,7 +64,7 @@ export function sweepChart({sweep, elbow, baseLoss}, noise, {width, caption} = {
 }
 
 /** Heatmap of φ(A₁, A₂, i, j) (eq. 4), grid[i − 1][j − 1], on the fixed color scale [0, 1]. */
-export function phiHeatmap(grid, {width, height, caption, ariaLabel, ariaDescription, xLabel, yLabel, legend = true} = {}) {
+export function PhiHeatmap(grid, {width, height, caption, ariaLabel, ariaDescription, xLabel, yLabel, legend = true} = {}) {
   const rows = grid.length, cols = grid[0].length;
   const cells = grid.flatMap((row, i) => row.map((phi, j) => ({i: i + 1, j: j + 1, phi})));
   const ticks = (n) => [1, ...[8, 16, 24, 32, 40, 48, 56, 64].filter((t) => t <= n && t > 1)];
@@ -90,7 +90,7 @@ export const paperTable7 = {
 };
 
 /** Our Table 7 rows next to the paper's; `ours` is results.paper.table7 (r = 4 and r = 64), `size` our layer's d. */
-export function table7Table(ours, {size}) {
+export function Table7Table(ours, {size}) {
   const paper = ours.map((row) => ({...paperTable7[row.rank], rank: row.rank}));
   for (const row of paper) row.factor = row.normDeltaW / row.ontoDeltaW;
   const lines = [

@@ -8,7 +8,7 @@ import {html} from "htl";
 import {RunBar} from "./run-bar.js";
 
 const fields = [
-  {key: "rank", label: "planted rank k", step: 1, help: "1–16, at most d"},
+  {key: "plantedRank", label: "planted rank k", step: 1, help: "1–16, at most d"},
   {key: "size", label: "layer size d (d × d)", step: 1, help: "4–64"},
   {key: "noise", label: "target noise (std)", step: 0.01, help: "0–1"},
   {key: "seed", label: "seed", step: 1, help: "whole number"}
@@ -19,7 +19,7 @@ const fields = [
  * `workerUrl` is rank-worker's address (the page gets it from `import.meta.resolve`,
  * which Framework rewrites to the built file); `invalidation` ends any run.
  */
-export function rankPanel({defaults, problemsOf, workerUrl, invalidation}) {
+export function RankPanel({defaults, problemsOf, workerUrl, invalidation}) {
   const inputs = {}, messages = {};
   const rows = fields.map(({key, label, step, help}) => {
     const id = `rank-setting-${key}`;

@@ -3,7 +3,7 @@
 // worker-run.js, so a "stop" message is seen within one ~40 ms slice.
 import {useFastKernels} from "../lib/index.js";
 import {type RankProgress, type RankResults, type RankSettings, rankExperiment} from "../lib/site/index.js";
-import {serveExperiment} from "./experiment-worker.js";
+import {serveExperiment, sliceGenerator} from "./experiment-worker.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
 useFastKernels();
@@ -16,20 +16,10 @@ export type RankRunResult =
 
 serveExperiment(({settings}: {settings: RankSettings}) => {
   const started = performance.now();
-  const experiment = rankExperiment(settings);
-  let progress: RankProgress = {done: 0, total: 1, phase: "starting"}, results: RankResults | undefined;
-  return {
-    advance() {
-      const next = experiment.next();
-      if (next.done) results = next.value;
-      else progress = next.value;
-      return next.done === true;
-    },
-    progress: () => progress,
-    result(status, error): RankRunResult {
-      if (status === "done" && results) return {status, results, elapsedMs: performance.now() - started};
-      if (status === "error") return {status, message: error ?? "unknown error"};
-      return {status: "stopped", done: progress.done, total: progress.total};
-    }
-  };
+  const initial: RankProgress = {done: 0, total: 1, phase: "starting"};
+  return sliceGenerator(rankExperiment(settings), initial, (status, results, {done, total}, error): RankRunResult => {
+    if (status === "done" && results) return {status, results, elapsedMs: performance.now() - started};
+    if (status === "error") return {status, message: error ?? "unknown error"};
+    return {status: "stopped", done, total};
+  });
 }, {sliceMs: 40});

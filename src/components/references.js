@@ -1,5 +1,5 @@
 // The works the pages cite, in one place so every page spells them the same way.
-// Each entry is what citeThisPage() lists: authors, year, title, venue, id (arXiv) or url.
+// Each entry is what CiteThisPage() lists: authors, year, title, venue, id (arXiv) or url.
 
 /** Hu et al., the LoRA paper: the site's main source. */
 export const lora = {authors: "Hu, E. J., Shen, Y., Wallis, P., Allen-Zhu, Z., Li, Y., Wang, S., Wang, L., & Chen, W.", year: 2022, title: "LoRA: Low-Rank Adaptation of Large Language Models", venue: "ICLR 2022", id: "arXiv:2106.09685"};

@@ -10,7 +10,7 @@ const count = (n) => n.toLocaleString("en-US");
 const short = (n) => (n >= 1e9 ? `${n / 1e9}B` : n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}K` : String(n));
 
 /** Trainable parameters against rank, one line per model (log–log); rows: {model, rank, trainable}. */
-export function rankChart(rows, {width, current, caption, models} = {}) {
+export function RankChart(rows, {width, current, caption, models} = {}) {
   return Plot.plot({
     width,
     height: 360,
@@ -30,7 +30,7 @@ export function rankChart(rows, {width, current, caption, models} = {}) {
 }
 
 /** Total parameters per trainable parameter against d_model; rows: {model, dModel, factor}, line: {dModel, factor}. */
-export function widthChart(rows, line, {width, rank, caption, models} = {}) {
+export function WidthChart(rows, line, {width, rank, caption, models} = {}) {
   return Plot.plot({
     width,
     height: 340,
@@ -50,7 +50,7 @@ export function widthChart(rows, line, {width, rank, caption, models} = {}) {
 }
 
 /** Stacked bars of training state in GB, full fine-tuning vs LoRA; rows: {method, part, gigabytes}. */
-export function memoryChart(rows, {width, caption} = {}) {
+export function MemoryChart(rows, {width, caption} = {}) {
   const parts = ["weights", "fp32 master weights", "gradients", "Adam moments (m, v)"];
   const total = (method) => rows.filter((d) => d.method === method).reduce((s, d) => s + d.gigabytes, 0);
   return Plot.plot({

@@ -1,5 +1,5 @@
 // Works the "Parameter savings" page cites for model shapes and memory accounting,
-// in the shape citeThisPage() lists (see references.js for the site-wide ones).
+// in the shape CiteThisPage() lists (see references.js for the site-wide ones).
 
 /** GPT-3's shapes (Table 2.1). */
 export const gpt3 = {authors: "Brown, T. B., et al.", year: 2020, title: "Language Models are Few-Shot Learners", venue: "NeurIPS 2020", id: "arXiv:2005.14165"};

@@ -2,7 +2,7 @@
 import * as Plot from "./plot.js";
 
 /** Loss (or accuracy) against step, one line per method. */
-export function curvesChart(rows, {width, y = "loss", label = "training loss", ...options} = {}) {
+export function CurvesChart(rows, {width, y = "loss", label = "training loss", ...options} = {}) {
   return Plot.plot({
     width, height: 260, marginLeft: 50, color: {legend: true}, ...options,
     x: {label: "step"}, y: {label, type: y === "loss" ? "log" : "linear", grid: true},
@@ -11,7 +11,7 @@ export function curvesChart(rows, {width, y = "loss", label = "training loss", .
 }
 
 /** Final target accuracy against rank, one line per scaling rule. */
-export function sweepChart(rows, {width, ...options} = {}) {
+export function SweepChart(rows, {width, ...options} = {}) {
   return Plot.plot({
     width, height: 240, marginLeft: 50, color: {legend: true}, ...options,
     x: {type: "log", base: 2, label: "rank r"}, y: {label: "5–9 test accuracy (%)", grid: true},
@@ -20,7 +20,7 @@ export function sweepChart(rows, {width, ...options} = {}) {
 }
 
 /** Learned (target accuracy) against forgot (source accuracy lost), one dot per run. */
-export function forgettingChart(rows, {width, ...options} = {}) {
+export function ForgettingChart(rows, {width, ...options} = {}) {
   return Plot.plot({
     width, height: 300, marginLeft: 50, color: {legend: true}, ...options,
     x: {label: "forgot: 0–4 accuracy lost (points) →", grid: true}, y: {label: "↑ learned: 5–9 test accuracy (%)", grid: true},
@@ -29,7 +29,7 @@ export function forgettingChart(rows, {width, ...options} = {}) {
 }
 
 /** The 16 NF4 levels on [−1, 1], over the N(0, 1) quantiles they come from. */
-export function nf4LevelsChart(levels, {width, ...options} = {}) {
+export function NF4LevelsChart(levels, {width, ...options} = {}) {
   const rows = levels.map((level, code) => ({code, level}));
   return Plot.plot({
     width, height: 120, ...options,
@@ -39,7 +39,7 @@ export function nf4LevelsChart(levels, {width, ...options} = {}) {
 }
 
 /** Merge into NF4: output change and share of the adapter kept, against ‖ΔW‖/‖W0‖. */
-export function mergeChart(rows, {width, ...options} = {}) {
+export function MergeChart(rows, {width, ...options} = {}) {
   return Plot.plot({
     width, height: 260, marginLeft: 50, ...options,
     x: {type: "log", label: "‖ΔW‖ / ‖W0‖"}, y: {label: "share of the adapter's effect kept after merge + re-quantise", domain: [-0.1, 1.1], grid: true},

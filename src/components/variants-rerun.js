@@ -6,7 +6,7 @@ import {html} from "htl";
 import {startRun} from "./worker-run.js";
 
 /** Run/Stop for `specs()` (called at Run time), each in its own worker on `files`. */
-export function variantsRerun({specs, files, workerUrl, id = "variants"}, {invalidation} = {}) {
+export function VariantsRerun({specs, files, workerUrl, id = "variants"}, {invalidation} = {}) {
   const run = html`<button id=${`${id}-run`}>Run live</button>`;
   const stop = html`<button id=${`${id}-stop`} disabled>Stop</button>`;
   const bar = html`<progress value="0" max="1"></progress>`;

@@ -12,7 +12,7 @@ export const paperTable5 = {
 export const paperTable6qv = {1: 73.4, 2: 73.3, 4: 73.7, 8: 73.8, 64: 73.5};
 
 /** Held-out loss of every seed (dots) and each row's mean (tick), rows in the given order; lower is better. */
-export function seedDots(runs, {width, rows, label = (r) => r, baseLoss, caption} = {}) {
+export function SeedDots(runs, {width, rows, label = (r) => r, baseLoss, caption} = {}) {
   return Plot.plot({
     width, caption, marginLeft: 150, height: 40 + 24 * rows.length,
     x: {label: "held-out loss after fine-tuning (nats per character) →", grid: true},
@@ -26,7 +26,7 @@ export function seedDots(runs, {width, rows, label = (r) => r, baseLoss, caption
 }
 
 /** Mean held-out loss against rank, one line per target set, seeds as dots. */
-export function rankLines(runs, {width, label = (r) => r, caption} = {}) {
+export function RankLines(runs, {width, label = (r) => r, caption} = {}) {
   return Plot.plot({
     width, caption, height: 300,
     x: {type: "log", base: 2, label: "rank r →", ticks: [1, 2, 4, 8, 16, 32, 64], tickFormat: "d"},
@@ -40,7 +40,7 @@ export function rankLines(runs, {width, label = (r) => r, caption} = {}) {
 }
 
 /** Held-out loss against learning rate (log), one line per method; a missing point is a run that diverged. */
-export function learningRateLines(runs, {width, label = (r) => r, caption, yDomain} = {}) {
+export function LearningRateLines(runs, {width, label = (r) => r, caption, yDomain} = {}) {
   return Plot.plot({
     width, caption, height: 300,
     x: {type: "log", label: "learning rate (Adam) →"},

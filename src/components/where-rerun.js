@@ -6,7 +6,7 @@ import {html} from "htl";
 import {startRun} from "./worker-run.js";
 
 /** Run/Stop, a progress bar per worker and the live results; `runs` are planned runs, `build` maps id -> build-time loss. */
-export function whereRerun({runs, build, files, workerUrl, label = (id) => id}, {invalidation} = {}) {
+export function WhereRerun({runs, build, files, workerUrl, label = (id) => id}, {invalidation} = {}) {
   const count = Math.max(1, Math.min(runs.length, (navigator.hardwareConcurrency || 2) - 1));
   const shares = Array.from({length: count}, (_, w) => runs.filter((_, i) => i % count === w));
   const bars = shares.map((share) => html`<progress max=${share.length} value="0"></progress>`);

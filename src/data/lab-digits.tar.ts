@@ -27,6 +27,8 @@ const assets = digitsAssets(pageDigits, weights);
 const runs = methods.map(({id: method}) => runToCompletion({...digits.defaults, targets: [...digits.defaults.targets], method}, assets));
 const defaults = {
   task: "digits",
+  // The sizes the page prints: how many examples a run trains on and is tested on.
+  data: {trainExamples: assets.train.inputs.rows, testExamples: assets.test.inputs.rows},
   base: {testAccuracy: base.testAccuracy, testLoss: base.testLoss, trainExamples: base.trainExamples, pretrainMs},
   runs
 };

@@ -19,6 +19,8 @@ const assets = namesAssets(nameText, weights);
 const runs = methods.map(({id: method}) => runToCompletion({...names.defaults, targets: [...names.defaults.targets], method}, assets));
 const defaults = {
   task: "names",
+  // The sizes the page prints: how many examples a run trains on and is tested on.
+  data: {trainExamples: assets.train.inputs.rows, testExamples: assets.test.inputs.rows},
   base: {testAccuracy: base.testAccuracy, testLoss: base.testLoss, trainExamples: base.trainExamples, words: base.words, pretrainMs},
   runs
 };

@@ -5,7 +5,7 @@
 // Members: results.json, source.bin (held-out 0–4 digits, for forgetting in live reruns).
 import {NF4_BLOCK, dequantizeNF4, frobeniusNorm, loadModelWeights, matrix, nf4Bytes, quantizeNF4, rng, useFastKernels, writeModelWeights, type Linear} from "../../lib/index.js";
 import {
-  buildModel, concatDigits, defaultComparison, digits, digitsAssets, encodeDigits, nf4MergeSweep, pretrainDigits, rankSweep,
+  buildModel, concatDigits, defaultComparison, digits, digitsAssets, encodeDigits, nf4MergeExamples, nf4MergeSweep, pretrainDigits, rankSweep,
   runComparison, selectDigits, sourceTestSet, tasks
 } from "../../lib/site/index.js";
 import {readMnist} from "./lab-sources.js";
@@ -40,7 +40,7 @@ const layers = ["layers.0", "layers.2", "layers.4"].map((name) => {
 const first = (model.namedModules().find(([n]) => n === "layers.0")![1] as Linear).weight.value;
 const sample = Array.from(first.data.slice(0, 2048));
 const mergeSizes = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];
-const merge = nf4MergeSweep(first, matrix(200, 196, assets.test.inputs.data.slice(0, 200 * 196)), mergeSizes, rng(1));
+const merge = nf4MergeSweep(first, matrix(nf4MergeExamples, 196, assets.test.inputs.data.slice(0, nf4MergeExamples * 196)), mergeSizes, rng(1));
 
 const results = {base: {sourceAccuracy: base.testAccuracy}, comparison, sweep, nf4: {layers, sample, merge, mergeSizes}};
 process.stderr.write(`variants: ${comparison.length} methods and ${sweep.length} sweep runs in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

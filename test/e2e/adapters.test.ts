@@ -172,3 +172,25 @@ test("adapters: list, switch, blend, time, download and upload back, refuse corr
     await page.context().close();
   }
 });
+
+test("adapters: the blend line rerun in the browser is the build's, blend for blend", async () => {
+  const {page, problems} = await openPage(browser, origin, "/adapters");
+  try {
+    await waitForCells(page);
+    const blend = page.locator("#adapters-blend");
+    expect(await blend.getAttribute("data-source")).toBe("build");
+    const built = JSON.parse((await blend.getAttribute("data-line")) ?? "[]");
+    expect(built).toHaveLength(21);
+    await page.getByRole("button", {name: "Rerun in your browser"}).click();
+    await expect.poll(() => blend.getAttribute("data-source"), {timeout: 30_000}).toBe("browser");
+    // The same lib code on the same WebAssembly kernels: the same accuracies, to the digit.
+    expect(JSON.parse((await blend.getAttribute("data-line")) ?? "[]")).toEqual(built);
+    expect(await page.locator(".adapters-blend-runbar").getAttribute("data-state")).toBe("done");
+    expect(describeProblems(problems, await cellErrors(page))).toEqual([]);
+  } catch (error) {
+    console.log(`screenshot: ${await screenshot(page, "adapters-rerun")}`);
+    throw error;
+  } finally {
+    await page.context().close();
+  }
+});

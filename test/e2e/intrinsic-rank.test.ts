@@ -12,7 +12,7 @@ useSite((site) => ({browser, origin} = site));
 
 interface Shown {
   source: "build" | "live";
-  settings: {rank: number; size: number; noise: number; seed: number};
+  settings: {plantedRank: number; size: number; noise: number; seed: number};
   elbow: number;
   phi: Record<"figure3" | "figure4Seeds" | "figure4Random", number[][]>;
 }
@@ -32,14 +32,14 @@ describe("Intrinsic rank", () => {
     try {
       const before = await shown(page);
       expect(before.source).toBe("build");
-      expect(before.elbow).toBe(before.settings.rank);
+      expect(before.elbow).toBe(before.settings.plantedRank);
 
       await page.click("button.rank-run");
       await expect.poll(() => state(page), {timeout: 120_000, interval: 250}).toBe("done");
       const after = await shown(page);
       expect(after.source).toBe("live");
-      const k = Number(await page.locator("#rank-setting-rank").inputValue());
-      expect(after.settings.rank).toBe(k);
+      const k = Number(await page.locator("#rank-setting-plantedRank").inputValue());
+      expect(after.settings.plantedRank).toBe(k);
       expect(after.elbow).toBe(k);
       expect(await page.locator("#rank-elbow").getAttribute("data-elbow")).toBe(String(k));
 
@@ -86,8 +86,8 @@ describe("Intrinsic rank", () => {
     const {page} = await open();
     try {
       await page.fill("#rank-setting-size", "8");
-      await page.fill("#rank-setting-rank", "12");
-      await expect(page.locator("#rank-setting-rank-message").textContent()).resolves.toMatch(/at most d = 8/);
+      await page.fill("#rank-setting-plantedRank", "12");
+      await expect(page.locator("#rank-setting-plantedRank-message").textContent()).resolves.toMatch(/at most d = 8/);
       expect(await page.locator("button.rank-run").isDisabled()).toBe(true);
       await page.fill("#rank-setting-noise", "-0.5");
       await expect(page.locator("#rank-setting-noise-message").textContent()).resolves.toMatch(/cannot be negative/);
@@ -95,9 +95,9 @@ describe("Intrinsic rank", () => {
       await expect(page.locator("#rank-setting-noise-message").textContent()).resolves.toMatch(/must be a number/);
       expect(await page.locator("#observablehq-main").textContent()).not.toMatch(/\bNaN\b/);
       // Fixing them clears the messages and enables Run again.
-      await page.fill("#rank-setting-rank", "3");
+      await page.fill("#rank-setting-plantedRank", "3");
       await page.fill("#rank-setting-noise", "0.05");
-      expect(await page.locator("#rank-setting-rank-message").textContent()).toBe("");
+      expect(await page.locator("#rank-setting-plantedRank-message").textContent()).toBe("");
       expect(await page.locator("button.rank-run").isEnabled()).toBe(true);
     } finally {
       await page.context().close();

@@ -12,8 +12,7 @@
 // passes correct code with a wide margin, while the bugs this guards against
 // (a missing transpose, scaling, factor 2 or sign) are off by O(0.1–1).
 import {type Matrix, matrix} from "../../lib/matrix/index.js";
-import type {Module, Parameter} from "../../lib/nn/index.js";
-import {zeroGrad} from "../../lib/nn/index.js";
+import {type Module, type Parameter, zeroGrad} from "../../lib/nn/index.js";
 import {fillNormal, rng} from "../../lib/random.js";
 
 export const EPS = 1e-2;

@@ -129,7 +129,7 @@ describe("LoRA vs full fine-tuning on a planted rank-3 change", () => {
   // Task: y = x·(W0 + ΔW*)ᵀ with W0 (32×32) Gaussian and ΔW* of rank 3 with singular
   // values 3, 2.5, 1.9; the model starts at W0. The best rank-r fit leaves MSE
   // Σ_{i>r} σᵢ²/32: 0.31 at r = 1, 0.11 at r = 2, 0 from r = 3 (the notes' figures).
-  const task = plantedTask({outputSize: 32, inputSize: 32, rank: 3, singularValues: [3, 2.5, 1.9], samples: 256}, rng(41));
+  const task = plantedTask({outputSize: 32, inputSize: 32, plantedRank: 3, singularValues: [3, 2.5, 1.9], samples: 256}, rng(41));
   const data = {inputs: task.X, targets: task.Y};
 
   function finalLoss(rank: number | "full", steps = 500): number {

@@ -12,8 +12,8 @@ describe("the default run (the one the data loader ships)", () => {
 
   it("finds the elbow of the LoRA sweep at the planted rank k, and the spectrum's gap there too", () => {
     const {knownAnswer} = results;
-    expect(knownAnswer.elbow).toBe(defaultRankSettings.rank);
-    expect(knownAnswer.gapRank).toBe(defaultRankSettings.rank);
+    expect(knownAnswer.elbow).toBe(defaultRankSettings.plantedRank);
+    expect(knownAnswer.gapRank).toBe(defaultRankSettings.plantedRank);
     expect(knownAnswer.sweep.map((p) => p.rank)).toEqual(Array.from({length: 16}, (_, i) => i + 1));
     // The cliff: r = k − 1 is at least 5× worse than r = k on held-out examples.
     const heldOut = knownAnswer.sweep.map((p) => p.heldOutLoss);
@@ -63,7 +63,7 @@ describe("the default run (the one the data loader ships)", () => {
 
 describe("progress", () => {
   it("counts up to the total, one step at a time, and names each phase", () => {
-    const run = rankExperiment({...defaultRankSettings, size: 4, rank: 2}, undefined);
+    const run = rankExperiment({...defaultRankSettings, size: 4, plantedRank: 2}, undefined);
     let previous = 0, total = 0;
     const phases = new Set<string>();
     for (let next = run.next(); !next.done; next = run.next()) {
@@ -105,14 +105,14 @@ describe("spectralGapRank", () => {
 describe("rankSettingsProblems", () => {
   it("accepts the defaults and names each bad setting in words", () => {
     expect(rankSettingsProblems(defaultRankSettings)).toEqual({});
-    expect(rankSettingsProblems({...defaultRankSettings, rank: 40, size: 32}).rank).toMatch(/at most 16/);
-    expect(rankSettingsProblems({...defaultRankSettings, rank: 12, size: 8}).rank).toMatch(/at most d = 8/);
+    expect(rankSettingsProblems({...defaultRankSettings, plantedRank: 40, size: 32}).plantedRank).toMatch(/at most 16/);
+    expect(rankSettingsProblems({...defaultRankSettings, plantedRank: 12, size: 8}).plantedRank).toMatch(/at most d = 8/);
     expect(rankSettingsProblems({...defaultRankSettings, noise: -0.1}).noise).toMatch(/cannot be negative/);
     expect(rankSettingsProblems({...defaultRankSettings, noise: NaN}).noise).toMatch(/must be a number/);
     expect(rankSettingsProblems({...defaultRankSettings, size: 2.5}).size).toMatch(/whole number/);
     expect(rankSettingsProblems({...defaultRankSettings, seed: -1}).seed).toMatch(/whole number/);
   });
   it("makes the experiment refuse bad settings instead of producing NaN", () => {
-    expect(() => runRankExperiment({...defaultRankSettings, rank: 12, size: 8})).toThrow(/at most d = 8/);
+    expect(() => runRankExperiment({...defaultRankSettings, plantedRank: 12, size: 8})).toThrow(/at most d = 8/);
   });
 });

@@ -23,7 +23,7 @@ describe("effectiveRank (Roy & Vetterli 2007)", () => {
 
   it("a rank-k matrix with equal singular values has effective rank k (to 1e-3: float32 leaves a ~1e-7·σ₁ tail)", () => {
     for (const rank of [1, 3, 8]) {
-      const {deltaW} = plantedTask({outputSize: 24, inputSize: 20, rank, samples: 1, scale: 2}, rng(rank));
+      const {deltaW} = plantedTask({outputSize: 24, inputSize: 20, plantedRank: rank, samples: 1, scale: 2}, rng(rank));
       expect(effectiveRank(singularValues(deltaW))).toBeCloseTo(rank, 3);
     }
   });
@@ -62,7 +62,7 @@ describe("energy captured by the top-k singular values", () => {
   });
 
   it("reaches 1 at the rank of a rank-k matrix (tail below 1e-10 of the energy)", () => {
-    const {deltaW} = plantedTask({outputSize: 16, inputSize: 12, rank: 3, samples: 1, singularValues: [3, 2, 1]}, rng(32));
+    const {deltaW} = plantedTask({outputSize: 16, inputSize: 12, plantedRank: 3, samples: 1, singularValues: [3, 2, 1]}, rng(32));
     const S = singularValues(deltaW);
     expect(energyCaptured(S, 1)).toBeCloseTo(9 / 14, 6);
     expect(energyCaptured(S, 2)).toBeCloseTo(13 / 14, 6);

@@ -113,6 +113,13 @@ describe("base models", () => {
     for (const l of names.layers) expect(model.namedModules().some(([n]) => n === l.name)).toBe(true);
   });
 
+  it("chance is one over the classes the model's head outputs (what the charts draw and a run is warned against)", () => {
+    expect(tasks.digits.chance).toBe(1 / buildModel(tasks.digits, 1).forward(randomMatrix(1, 196, 1)).cols);
+    expect(tasks.digits.chance).toBe(1 / digits.targetClasses.length);
+    expect(tasks.names.chance).toBe(1 / buildModel(tasks.names, 1).forward(matrix(1, 3)).cols);
+    expect(tasks.names.chance).toBe(1 / alphabet.length);
+  });
+
   it("base weights round-trip exactly through safetensors and load by name", () => {
     const model = buildModel(tasks.digits, 4);
     const bytes = writeModelWeights(model);

@@ -28,13 +28,19 @@ export const adapterShelf = {
   // Never trained on: rotated 180° = mirrored ∘ upside down, LoraHub's "unseen task".
   heldOut: "rot180" as DigitView,
   classes: digits.sourceClasses,
+  chance: 1 / digits.sourceClasses.length, // guessing one of the base's 5 classes: the charts' floor
   // The lab's LoRA defaults (r = 4 on both hidden layers, α = 8), head frozen and shared.
   lora: {targets: ["layers.0", "layers.2"], rank: 4, alpha: 8, init: "peft" as const},
   trainPerClass: 200, // 1,000 digits per adapter: ~94% on its view in ~0.5 s of build
   steps: 400,
   batchSize: 64,
   lr: 3e-3,
-  seed: 1
+  seed: 1,
+  // The blend lines the page charts (shelf indices into `views`): mirrored ↔ upside down is
+  // the natural guess for the held-out half turn; the other two pairs are its controls.
+  blendPairs: [[0, 1], [0, 2], [1, 2]] as [number, number][],
+  // t = 0, 0.05, …, 1: the page's slider steps by 0.05, so every slider value is a point of the line.
+  blendPoints: 21
 };
 
 /** Every view in display order: the base's own first, the held-out one last. */

@@ -58,6 +58,8 @@ export interface TaskConfig {
   newHead: boolean;
   /** Test-set evaluations every this many steps (and at step 0 and the last step). */
   evalEvery: number;
+  /** Accuracy of guessing uniformly: the floor the charts draw. Absent where the build sets the classes (the GPT's vocabulary): the page takes 1 / vocabulary then. */
+  chance?: number;
   defaults: LabSetup;
 }
 
@@ -93,6 +95,7 @@ export const digits = {
   head: "layers.4",
   newHead: true,
   evalEvery: 20,
+  chance: 1 / 5, // one of the 5 new classes, guessed
   defaults: {
     task: "digits",
     method: "lora",
@@ -129,6 +132,7 @@ export const names = {
   head: "out",
   newHead: false,
   evalEvery: 25,
+  chance: 1 / 27, // one of 27 symbols (a–z and the end of a name), guessed
   defaults: {
     task: "names",
     method: "lora",

@@ -17,8 +17,8 @@ import {type FitOptions, fitFull, fitLoRA, pretrainedLayer} from "./fit.js";
 
 /** What the reader chooses: the planted rank k, the layer size d, target noise and the seed. */
 export interface RankSettings {
-  /** True rank k of the planted change (part 1). */
-  rank: number;
+  /** True rank k of the planted change (part 1); not LoRA's rank r, which the sweep varies. */
+  plantedRank: number;
   /** The layer is d × d (part 1). */
   size: number;
   /** Standard deviation of the Gaussian noise on the targets (part 1). */
@@ -28,13 +28,13 @@ export interface RankSettings {
 }
 
 /** The defaults: the data loader runs these at build time, the page shows them first. */
-export const defaultRankSettings: RankSettings = {rank: 3, size: 32, noise: 0.05, seed: 1};
+export const defaultRankSettings: RankSettings = {plantedRank: 3, size: 32, noise: 0.05, seed: 1};
 
 /** The ranks swept in part 1 (capped at d). */
 export const sweepRanks = Array.from({length: 16}, (_, i) => i + 1);
 
 /** What each setting accepts. */
-export const rankSettingLimits = {size: {min: 4, max: 64}, rank: {min: 1, max: sweepRanks.length}, noise: {min: 0, max: 1}};
+export const rankSettingLimits = {size: {min: 4, max: 64}, plantedRank: {min: 1, max: sweepRanks.length}, noise: {min: 0, max: 1}};
 
 /** The fixed parts of the experiment, with their reasons. */
 export const rankExperimentConfig = {
@@ -61,18 +61,18 @@ export const rankExperimentConfig = {
 };
 
 /** Per-setting messages for values the experiment cannot run; empty when all are valid. */
-export function rankSettingsProblems({rank, size, noise, seed}: RankSettings): Partial<Record<keyof RankSettings, string>> {
+export function rankSettingsProblems({plantedRank: k, size, noise, seed}: RankSettings): Partial<Record<keyof RankSettings, string>> {
   const problems: Partial<Record<keyof RankSettings, string>> = {};
-  const {size: sizeLimit, rank: rankLimit, noise: noiseLimit} = rankSettingLimits;
+  const {size: sizeLimit, plantedRank: kLimit, noise: noiseLimit} = rankSettingLimits;
   if (!Number.isInteger(size) || size < sizeLimit.min || size > sizeLimit.max) {
     problems.size = `d must be a whole number from ${sizeLimit.min} to ${sizeLimit.max}.`;
   }
-  if (!Number.isInteger(rank) || rank < rankLimit.min) {
-    problems.rank = `k must be a whole number of at least ${rankLimit.min}.`;
-  } else if (rank > rankLimit.max) {
-    problems.rank = `k must be at most ${rankLimit.max}, the largest rank the sweep tries.`;
-  } else if (!problems.size && rank > size) {
-    problems.rank = `k must be at most d = ${size}: a ${size}×${size} change has at most ${size} independent directions.`;
+  if (!Number.isInteger(k) || k < kLimit.min) {
+    problems.plantedRank = `k must be a whole number of at least ${kLimit.min}.`;
+  } else if (k > kLimit.max) {
+    problems.plantedRank = `k must be at most ${kLimit.max}, the largest rank the sweep tries.`;
+  } else if (!problems.size && k > size) {
+    problems.plantedRank = `k must be at most d = ${size}: a ${size}×${size} change has at most ${size} independent directions.`;
   }
   if (!Number.isFinite(noise)) problems.noise = "The noise must be a number.";
   else if (noise < noiseLimit.min) problems.noise = "The noise is a standard deviation, so it cannot be negative.";
@@ -139,7 +139,7 @@ function slice(inputs: Matrix, targets: Matrix, start: number, count: number): D
 export function* rankExperiment(settings: RankSettings, config = rankExperimentConfig): Generator<RankProgress, RankResults> {
   const problems = Object.values(rankSettingsProblems(settings));
   if (problems.length) throw new RangeError(problems.join(" "));
-  const {rank: k, size: d, noise, seed} = settings;
+  const {plantedRank: k, size: d, noise, seed} = settings;
   const {fit, paper} = config;
   const ranks = sweepRanks.filter((r) => r <= d);
   const paperRuns = [...paper.ranks.map((r) => ({name: `r=${r}`, rank: r, seed: seedFor(seed, 300 + r)})), {name: "r=64, second seed", rank: 64, seed: seedFor(seed, 400)}];
@@ -161,7 +161,7 @@ export function* rankExperiment(settings: RankSettings, config = rankExperimentC
   // Part 1: the planted task, σᵢ from 2 down to 1 so the spectrum reads in order
   // and the weakest direction (σ = 1) still adds 1/d to the mean squared error when missed.
   const planted = Array.from({length: k}, (_, i) => 1 + (k - 1 - i) / k);
-  const task = plantedTask({outputSize: d, inputSize: d, rank: k, samples: config.samples + config.heldOut, singularValues: planted, noise}, rng(seedFor(seed, 1)));
+  const task = plantedTask({outputSize: d, inputSize: d, plantedRank: k, samples: config.samples + config.heldOut, singularValues: planted, noise}, rng(seedFor(seed, 1)));
   const train = slice(task.X, task.Y, 0, config.samples);
   const heldOut = slice(task.X, task.Y, config.samples, config.heldOut);
   const loss = (model: Module, data: Dataset) => evaluate(model, data).loss;
@@ -178,7 +178,7 @@ export function* rankExperiment(settings: RankSettings, config = rankExperimentC
   // Parts 2–4: the paper-style task.
   const paperTask = plantedTask(
     {
-      outputSize: paper.size, inputSize: paper.size, rank: paper.plantedRank, samples: paper.samples, noise: paper.noise,
+      outputSize: paper.size, inputSize: paper.size, plantedRank: paper.plantedRank, samples: paper.samples, noise: paper.noise,
       singularValues: Array.from({length: paper.plantedRank}, (_, i) => paper.topSingularValue * paper.decay ** i)
     },
     rng(seedFor(seed, 200))

@@ -4,6 +4,9 @@
 // effect on the outputs survives the second rounding.
 import {Linear, type Matrix, NF4LoRALinear, type Rng, fillNormal, frobeniusNorm, matmulTransB} from "../../index.js";
 
+/** Test digits the demo runs through the layer: the loader and the page take the first this many, so both measure the same batch. */
+export const nf4MergeExamples = 200;
+
 /** One size of ΔW in the merge demo. */
 export interface NF4MergePoint {
   /** ‖ΔW‖_F / ‖W0‖_F. */
