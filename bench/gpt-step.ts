@@ -7,20 +7,23 @@ import * as tf from "@tensorflow/tfjs-core";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {createRequire} from "node:module";
 import {dirname} from "node:path";
-import {Adam, GPT, type GPTConfig, type LoRALinear, type Matrix, fillNormal, injectLoRA, kernels, languageModelStep, matrix, rng, transpose} from "../lib/index.js";
+import {Adam, GPT, type GPTConfig, type LoRALinear, type Matrix, fillNormal, injectLoRA, kernels, languageModelStep, matrix, rng, transpose, useFastKernels} from "../lib/index.js";
 import {median, registerTfjsGradients, sample} from "./train-step.js";
 
 const CONFIG: GPTConfig = {vocabSize: 39, blockSize: 32, nLayer: 2, nHead: 4, nEmbd: 64};
 const BATCH = 16, RANK = 8, ALPHA = 16, LR = 1e-3, ROUNDS = 3;
-type Mode = "lora" | "full";
+/** LoRA r = 8 on q_proj and v_proj, or every weight trained. */
+export type Mode = "lora" | "full";
 
-function batch() {
+/** The bench's batch: 16 random windows of T = 32 ids and their random targets (seeded). */
+export function gptBatch() {
   const random = rng(7), T = CONFIG.blockSize;
   const ids = matrix(BATCH, T, Float32Array.from({length: BATCH * T}, () => random.int(CONFIG.vocabSize)));
   return {ids, targets: Int32Array.from({length: BATCH * T}, () => random.int(CONFIG.vocabSize))};
 }
 
-function ourModel(mode: Mode): GPT {
+/** The bench's GPT (seed 1), with LoRA on q_proj and v_proj (nonzero B) for "lora". */
+export function gptModel(mode: Mode): GPT {
   const model = new GPT(CONFIG, rng(1));
   if (mode === "lora") {
     for (const [, layer] of injectLoRA(model, {targetModules: ["q_proj", "v_proj"], rank: RANK, alpha: ALPHA}, rng(2))) {
@@ -31,14 +34,14 @@ function ourModel(mode: Mode): GPT {
 }
 
 function ourStep(mode: Mode): () => number {
-  const model = ourModel(mode), data = batch();
+  const model = gptModel(mode), data = gptBatch();
   const optimizer = new Adam(model.trainableParameters(), {lr: LR});
   return () => languageModelStep(model, optimizer, data);
 }
 
 // The same GPT in tfjs ops, our initial weights copied in (Linear W as in × out).
 function tfjsStep(mode: Mode): {step: () => number; dispose: () => void} {
-  const reference = ourModel(mode);
+  const reference = gptModel(mode);
   const params = new Map(reference.namedParameters().map(([name, p]) => [name.replace(/\.base_layer/, ""), p]));
   const lora = new Map(reference.namedModules().filter(([, m]) => m.kind === "LoRALinear") as [string, LoRALinear][]);
   const variables: tf.Variable[] = [];
@@ -85,7 +88,7 @@ function tfjsStep(mode: Mode): {step: () => number; dispose: () => void} {
   const lnF = norm("ln_f");
   const head = variable(transpose(params.get("lm_head.weight")!.value), [C, CONFIG.vocabSize], full);
   const mask = tf.linalg.bandPart(tf.ones([T, T]), -1, 0); // lower triangle: row t sees 0…t
-  const {ids, targets} = batch();
+  const {ids, targets} = gptBatch();
   // The lookup as one-hot · wte: tfjs-wasm has no UnsortedSegmentSum, the kernel gather's gradient needs.
   const idTensor = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(ids.data), "int32"), CONFIG.vocabSize), "float32") as tf.Tensor2D;
   const labels = tf.oneHot(tf.tensor1d(targets, "int32"), CONFIG.vocabSize);
@@ -144,6 +147,7 @@ export async function benchGptStep() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  useFastKernels(); // as bench/index.ts: the engine pages, workers and loaders run
   const report = await benchGptStep();
   console.table(report.rows);
   console.log(report.speedupOverTfjsWasm);

@@ -91,3 +91,6 @@ export {kernelsBuild, type KernelsBuild} from "../wasm/module.js";
 // The same module's vectorised Adam, axpy and layer kernels on Float32Arrays.
 export {adamUpdateWasm, axpyWasm, sumOfSquaresWasm, type AdamConstants} from "../wasm/optim.js";
 export {addRowVectorWasm, reluBackwardWasm, reluWasm} from "../wasm/elementwise.js";
+export {
+  attentionBackwardWasm, attentionForwardWasm, geluBackwardWasm, geluWasm, layerNormBackwardWasm, layerNormForwardWasm, type AttentionShape
+} from "../wasm/transformer.js";

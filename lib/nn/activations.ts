@@ -2,7 +2,9 @@
 // derivative in backward; none has parameters. Each class writes its own loops
 // (rather than calling f(x) per element through a shared base) so V8 compiles
 // them to tight code: a virtual call per element made ReLU 10× slower.
-import {type Matrix, SIMD_ELEMENTWISE_MIN, fastKernelsActive, matrix, reluBackwardWasm, reluWasm} from "../matrix/index.js";
+import {
+  type Matrix, SIMD_ELEMENTWISE_MIN, fastKernelsActive, geluBackwardWasm, geluWasm, matrix, reluBackwardWasm, reluWasm
+} from "../matrix/index.js";
 import {type BackwardOptions, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 
 /** Caching and shape checks shared by the activations. */
@@ -81,6 +83,8 @@ const GELU_C = Math.sqrt(2 / Math.PI);
  * 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), not the exact erf form. The tanh of
  * forward is kept for backward, and computed as 1 − 2/(e^{2u} + 1): in V8 one
  * Math.exp costs less than Math.tanh, and this layer was a seventh of a GPT step.
+ * While the wasm engine runs, both directions take the SIMD kernel (a polynomial e^x,
+ * lib/wasm/assembly/exp.ts), which agrees with these loops to a few float32 ulps.
  */
 export class GELU extends Activation {
   readonly kind = "GELU";
@@ -89,13 +93,14 @@ export class GELU extends Activation {
   forward(x: Matrix): Matrix {
     const y = this.begin(x), input = x.data, out = y.data;
     const tanhInner = this.tanhInner?.length === input.length ? this.tanhInner : new Float32Array(input.length);
+    this.tanhInner = tanhInner;
+    if (fastKernelsActive() && geluWasm(input, out, tanhInner)) return y;
     for (let i = 0; i < input.length; i++) {
       const v = input[i];
       const t = 1 - 2 / (Math.exp(2 * GELU_C * (v + 0.044715 * v * v * v)) + 1); // tanh; ±1 at overflow, never NaN
       tanhInner[i] = t;
       out[i] = 0.5 * v * (1 + t);
     }
-    this.tanhInner = tanhInner;
     return y;
   }
 
@@ -103,6 +108,7 @@ export class GELU extends Activation {
     const {x, dx} = this.beginBackward(dy, inputGrad);
     if (!dx) return noInputGrad(x.rows);
     const input = x.data, grad = dy.data, out = dx.data, tanhInner = this.tanhInner as Float32Array;
+    if (fastKernelsActive() && geluBackwardWasm(input, tanhInner, grad, out)) return dx;
     for (let i = 0; i < input.length; i++) {
       const v = input[i], t = tanhInner[i];
       const dInner = GELU_C * (1 + 3 * 0.044715 * v * v);

@@ -3,7 +3,12 @@
 // names PEFT users put in target_modules, and the W_q, W_k, W_v, W_o of the LoRA
 // paper's Table 5. Activations are (B·T, C) row-major; head h owns columns
 // h·d … (h+1)·d − 1 of Q, K and V (d = C / heads), as in GPT-2's split_heads.
-import {type Matrix, matmul, matmulTransA, matmulTransB, matrix} from "../matrix/index.js";
+// While the wasm engine runs, the core between the projections is one call for all
+// B × H heads (lib/wasm/assembly/attention.ts: heads read in place, causal half only);
+// the per-head code below, with the general matmuls, is the reference it is tested against.
+import {
+  type AttentionShape, type Matrix, attentionBackwardWasm, attentionForwardWasm, fastKernelsActive, matmul, matmulTransA, matmulTransB, matrix
+} from "../matrix/index.js";
 import type {Rng} from "../random.js";
 import {checkColumns, checkInteger} from "../check.js";
 import {Linear} from "./linear.js";
@@ -12,6 +17,10 @@ import {checkSequenceLength} from "./position.js";
 
 const PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj"] as const;
 type Projection = (typeof PROJECTIONS)[number];
+
+// What forward keeps for backward: the wasm kernels' padded block (lib/wasm/transformer.ts),
+// or the reference path's (T, T) matrix per (sequence, head). Backward takes the path forward took.
+type Probabilities = {engine: "wasm"; data: Float32Array} | {engine: "typescript"; perHead: Matrix[]};
 
 /** softmax(Q·Kᵀ/√d + causal mask)·V per head, then o_proj; every projection is a replaceable child. */
 export class CausalSelfAttention extends Module {
@@ -23,7 +32,7 @@ export class CausalSelfAttention extends Module {
   k_proj: Module;
   v_proj: Module;
   o_proj: Module;
-  private cache?: {T: number; q: Matrix; k: Matrix; v: Matrix; probabilities: Matrix[]};
+  private cache?: {shape: AttentionShape; q: Matrix; k: Matrix; v: Matrix; probabilities: Probabilities};
 
   constructor(embeddingDim: number, heads: number, random: Rng) {
     super();
@@ -57,39 +66,24 @@ export class CausalSelfAttention extends Module {
     const k = this.k_proj.forward(x, context); // (B·T, C) @ (C, C)ᵀ -> (B·T, C)
     const v = this.v_proj.forward(x, context); // (B·T, C) @ (C, C)ᵀ -> (B·T, C)
     const merged = matrix(x.rows, this.embeddingDim);
-    const probabilities: Matrix[] = [];
-    const scale = 1 / Math.sqrt(this.headDim);
-    for (let b = 0; b < x.rows / T; b++) {
-      for (let h = 0; h < this.heads; h++) {
-        const qh = this.head(q, b, h, T), kh = this.head(k, b, h, T), vh = this.head(v, b, h, T);
-        const scores = matmulTransB(qh, kh); // (T, d) @ (T, d)ᵀ -> (T, T)
-        const p = causalSoftmax(scores, scale);
-        probabilities.push(p);
-        this.scatterHead(matmul(p, vh), merged, b, h, T); // (T, T) @ (T, d) -> (T, d)
-      }
-    }
-    this.cache = {T, q, k, v, probabilities};
+    const shape = {batch: x.rows / T, T, heads: this.heads, headDim: this.headDim};
+    // One wasm call for every head while the wasm engine runs; the per-head reference otherwise.
+    const kept = fastKernelsActive() ? attentionForwardWasm(q.data, k.data, v.data, merged.data, shape, this.scale) : null;
+    const probabilities: Probabilities = kept ? {engine: "wasm", data: kept} : {engine: "typescript", perHead: this.attend(q, k, v, merged, shape)};
+    this.cache = {shape, q, k, v, probabilities};
     return this.o_proj.forward(merged, context); // (B·T, C) @ (C, C)ᵀ -> (B·T, C)
   }
 
   backward(dy: Matrix, {inputGrad = true}: BackwardOptions = {}): Matrix {
-    const {T, q, k, v, probabilities} = cached(this.kind, this.cache);
+    const {shape, q, k, v, probabilities} = cached(this.kind, this.cache);
     checkGradShape(this.kind, dy, q.rows, this.embeddingDim);
     const dMerged = this.o_proj.backward(dy); // (B·T, C) @ (C, C) -> (B·T, C)
     const dq = matrix(q.rows, q.cols), dk = matrix(k.rows, k.cols), dv = matrix(v.rows, v.cols);
-    const scale = 1 / Math.sqrt(this.headDim);
-    let index = 0;
-    for (let b = 0; b < q.rows / T; b++) {
-      for (let h = 0; h < this.heads; h++) {
-        const p = probabilities[index++];
-        const qh = this.head(q, b, h, T), kh = this.head(k, b, h, T), vh = this.head(v, b, h, T);
-        const dOut = this.head(dMerged, b, h, T);
-        const dP = matmulTransB(dOut, vh); // (T, d) @ (T, d)ᵀ -> (T, T)
-        this.scatterHead(matmulTransA(p, dOut), dv, b, h, T); // (T, T)ᵀ @ (T, d) -> (T, d)
-        const dScores = causalSoftmaxBackward(p, dP, scale);
-        this.scatterHead(matmul(dScores, kh), dq, b, h, T); // (T, T) @ (T, d) -> (T, d)
-        this.scatterHead(matmulTransA(dScores, qh), dk, b, h, T); // (T, T)ᵀ @ (T, d) -> (T, d)
-      }
+    if (probabilities.engine === "wasm") {
+      // Forward found the module, and it never goes away, so this cannot fall through.
+      attentionBackwardWasm(q.data, k.data, v.data, probabilities.data, dMerged.data, dq.data, dk.data, dv.data, shape, this.scale);
+    } else {
+      this.attendBackward(q, k, v, probabilities.perHead, dMerged, {dq, dk, dv}, shape);
     }
     // x feeds all three projections, so dx is the sum of their input gradients.
     const dx = this.q_proj.backward(dq, {inputGrad}); // (B·T, C) @ (C, C) -> (B·T, C)
@@ -97,6 +91,43 @@ export class CausalSelfAttention extends Module {
     const dxV = this.v_proj.backward(dv, {inputGrad});
     if (inputGrad) for (let i = 0; i < dx.data.length; i++) dx.data[i] += dxK.data[i] + dxV.data[i];
     return dx;
+  }
+
+  /** 1/√d, the scores' scale (Vaswani et al. 2017, eq. 1). */
+  private get scale(): number {
+    return 1 / Math.sqrt(this.headDim);
+  }
+
+  /** The reference path: each head copied out, the general matmuls, merged written in place; returns each head's P. */
+  private attend(q: Matrix, k: Matrix, v: Matrix, merged: Matrix, {batch, T}: AttentionShape): Matrix[] {
+    const probabilities: Matrix[] = [];
+    for (let b = 0; b < batch; b++) {
+      for (let h = 0; h < this.heads; h++) {
+        const qh = this.head(q, b, h, T), kh = this.head(k, b, h, T), vh = this.head(v, b, h, T);
+        const scores = matmulTransB(qh, kh); // (T, d) @ (T, d)ᵀ -> (T, T)
+        const p = causalSoftmax(scores, this.scale);
+        probabilities.push(p);
+        this.scatterHead(matmul(p, vh), merged, b, h, T); // (T, T) @ (T, d) -> (T, d)
+      }
+    }
+    return probabilities;
+  }
+
+  /** The reference path's backward: per head, dP = dOut·Vᵀ, dV = Pᵀ·dOut, dS from softmax's backward, dQ = dS·K, dK = dSᵀ·Q. */
+  private attendBackward(q: Matrix, k: Matrix, v: Matrix, probabilities: Matrix[], dMerged: Matrix, into: {dq: Matrix; dk: Matrix; dv: Matrix}, {batch, T}: AttentionShape): void {
+    let index = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let h = 0; h < this.heads; h++) {
+        const p = probabilities[index++];
+        const qh = this.head(q, b, h, T), kh = this.head(k, b, h, T), vh = this.head(v, b, h, T);
+        const dOut = this.head(dMerged, b, h, T);
+        const dP = matmulTransB(dOut, vh); // (T, d) @ (T, d)ᵀ -> (T, T)
+        this.scatterHead(matmulTransA(p, dOut), into.dv, b, h, T); // (T, T)ᵀ @ (T, d) -> (T, d)
+        const dScores = causalSoftmaxBackward(p, dP, this.scale);
+        this.scatterHead(matmul(dScores, kh), into.dq, b, h, T); // (T, T) @ (T, d) -> (T, d)
+        this.scatterHead(matmulTransA(dScores, qh), into.dk, b, h, T); // (T, T)ᵀ @ (T, d) -> (T, d)
+      }
+    }
   }
 
   /** A copy of head h of sequence b: rows b·T … b·T + T − 1, columns h·d … h·d + d − 1 -> (T, d). */

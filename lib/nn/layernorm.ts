@@ -1,8 +1,10 @@
 // Layer normalization (Ba et al. 2016) over each row: y = (x − μ)/√(σ² + ε)·γ + β.
 // LayerNorm rather than RMSNorm because GPT-2 uses it and torch.nn.LayerNorm is the
 // layer the PyTorch fixtures are built with (same ε = 1e-5, biased variance), so
-// weights move between the two without translation.
-import {type Matrix, matrix} from "../matrix/index.js";
+// weights move between the two without translation. While the wasm engine runs, both
+// directions take lib/wasm/assembly/layernorm.ts (float32 row sums; these loops, in
+// float64, are the reference the tests hold it to).
+import {type Matrix, fastKernelsActive, layerNormBackwardWasm, layerNormForwardWasm, matrix} from "../matrix/index.js";
 import {checkColumns, checkInteger, checkPositive} from "../check.js";
 import {type BackwardOptions, Module, cached, checkGradShape, noInputGrad} from "./module.js";
 import {type Parameter, parameter} from "./parameter.js";
@@ -38,6 +40,8 @@ export class LayerNorm extends Module {
     const normalized = matrix(x.rows, C), y = matrix(x.rows, C);
     const inverseStd = new Float32Array(x.rows);
     const gamma = this.weight.value.data, beta = this.bias.value.data;
+    this.cache = {normalized, inverseStd};
+    if (fastKernelsActive() && layerNormForwardWasm(x.data, gamma, beta, normalized.data, y.data, inverseStd, this.eps)) return y;
     for (let i = 0; i < x.rows; i++) {
       const row = i * C;
       // Mean and biased variance in float64, as torch accumulates in a wider type.
@@ -54,7 +58,6 @@ export class LayerNorm extends Module {
         y.data[row + j] = n * gamma[j] + beta[j];
       }
     }
-    this.cache = {normalized, inverseStd};
     return y;
   }
 
@@ -64,6 +67,11 @@ export class LayerNorm extends Module {
     const C = this.features, rows = normalized.rows;
     checkGradShape(this.kind, dy, rows, C);
     const gamma = this.weight.value.data;
+    if (fastKernelsActive()) {
+      const dx = inputGrad ? matrix(rows, C) : null;
+      const grads = {dx: dx?.data ?? null, dGamma: this.weight.trainable ? this.weight.grad.data : null, dBeta: this.bias.trainable ? this.bias.grad.data : null};
+      if (layerNormBackwardWasm(dy.data, normalized.data, gamma, inverseStd, grads)) return dx ?? noInputGrad(rows);
+    }
     if (this.weight.trainable || this.bias.trainable) {
       const dGamma = this.weight.grad.data, dBeta = this.bias.grad.data;
       for (let i = 0; i < rows; i++) {

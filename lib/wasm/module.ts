@@ -18,6 +18,12 @@ export interface KernelsExports {
   addRowVector(a: number, bias: number, out: number, rows: number, cols: number): void;
   relu(x: number, y: number, count: number): void;
   reluBackward(x: number, dy: number, dx: number, count: number): void;
+  gelu(x: number, y: number, tanhInner: number, count: number): void;
+  geluBackward(x: number, tanhInner: number, dy: number, dx: number, count: number): void;
+  attentionForward(q: number, k: number, v: number, out: number, probabilities: number, packed: number, batch: number, T: number, heads: number, headDim: number, scale: number): void;
+  attentionBackward(q: number, k: number, v: number, probabilities: number, dOut: number, dq: number, dk: number, dv: number, packed: number, dScores: number, batch: number, T: number, heads: number, headDim: number, scale: number): void;
+  layerNormForward(x: number, gamma: number, beta: number, normalized: number, y: number, inverseStd: number, rows: number, C: number, eps: number): void;
+  layerNormBackward(dy: number, normalized: number, gamma: number, inverseStd: number, dx: number, dGamma: number, dBeta: number, rows: number, C: number, gammaGrad: boolean, betaGrad: boolean, inputGrad: boolean): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): the
@@ -64,8 +70,10 @@ const compiled = new Map<KernelsBuild, WebAssembly.Module>();
 export function instantiateKernels(build: KernelsBuild): KernelsExports | null {
   if (!simdSupported() || (build === "relaxed-simd" && !relaxedSimdSupported())) return null;
   try {
-    // Synchronous compile, once per build: each is ~3 KB, under even the 4 KB that older
-    // Chrome allowed `new WebAssembly.Module` on the main thread (the build warns past it).
+    // Synchronous compile, once per build: each is ~9 KB, far under the 8 MB that Chrome
+    // allows `new WebAssembly.Module` on the main thread (the build warns past it). Chrome
+    // before 2023 allowed 4 KB: there this throws on the main thread, and lib keeps its
+    // TypeScript kernels (workers are not limited).
     let module = compiled.get(build);
     if (!module) compiled.set(build, (module = new WebAssembly.Module(decodeBase64(builds[build]))));
     return new WebAssembly.Instance(module, {}).exports as unknown as KernelsExports;

@@ -4,17 +4,8 @@
 // differ. Infinite activations are left out: the trainer stops on a non-finite loss
 // long before, and the branch-free JS ReLU turns −∞ into NaN where wasm gives 0.
 import {describe, expect, it} from "vitest";
-import {ReLU, SIMD_ELEMENTWISE_MIN, addRowVector, fillNormal, matrix, referenceKernels, rng, setKernels, wasmKernels, type Matrix} from "../../lib/index.js";
-
-/** Runs `body` once with the TypeScript engine and once with wasm; returns both results. */
-function bothEngines<T>(body: () => T): {typescript: T; wasm: T} {
-  const previous = setKernels(referenceKernels);
-  const typescript = body();
-  setKernels(wasmKernels!);
-  const wasm = body();
-  setKernels(previous);
-  return {typescript, wasm};
-}
+import {ReLU, SIMD_ELEMENTWISE_MIN, addRowVector, fillNormal, matrix, rng, wasmKernels, type Matrix} from "../../lib/index.js";
+import {bothEngines} from "./engines.js";
 
 const special = [0, -0, 1e-40, -1e-40, 3.4e38, -3.4e38, 1, -1];
 
