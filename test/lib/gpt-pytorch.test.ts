@@ -12,6 +12,7 @@ import {
   GPT, type GPTConfig, type Matrix, languageModelLoss, loadModelWeights, loadPeftAdapter, matrix, readSafetensors, rng,
   toMatrix, zeroGrad
 } from "../../lib/index.js";
+import {relativeError} from "./relative-error.js";
 
 const dir = join(import.meta.dirname, "../fixtures/gpt");
 const inputs = JSON.parse(readFileSync(join(dir, "inputs.json"), "utf8")) as {config: GPTConfig; ids: number[][]; targets: number[][]};
@@ -33,16 +34,6 @@ function baseModel(): GPT {
   return model;
 }
 
-/** max|actual − expected| / max|expected|. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let diff = 0, scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
 
 describe("GPT vs PyTorch", () => {
   const expected = tensors("expected.safetensors");
