@@ -5,8 +5,13 @@
 import {html} from "htl";
 import {startRun} from "./worker-run.js";
 
-/** Run/Stop, a progress bar per worker and the live results; `runs` are planned runs, `build` maps id -> build-time loss. */
+/**
+ * Run/Stop, a progress bar per worker and the live results; `runs` are planned runs, `build` maps
+ * id -> build-time loss, `files()` resolves to what a worker needs ({config, base, text, split}):
+ * it is called on the first Run, so the base weights are not fetched with the page.
+ */
 export function WhereRerun({runs, build, files, workerUrl, label = (id) => id}, {invalidation} = {}) {
+  let loading = null;
   const count = Math.max(1, Math.min(runs.length, (navigator.hardwareConcurrency || 2) - 1));
   const shares = Array.from({length: count}, (_, w) => runs.filter((_, i) => i % count === w));
   const bars = shares.map((share) => html`<progress max=${share.length} value="0"></progress>`);
@@ -27,7 +32,17 @@ export function WhereRerun({runs, build, files, workerUrl, label = (id) => id}, 
     status.dataset.status = "running";
     status.textContent = "running…";
     const started = performance.now();
-    active = shares.map((share, w) => startRun(workerUrl, {...files, runs: share.map(({id, setup}) => ({id, setup}))}, {
+    let inputs;
+    try {
+      inputs = await (loading ??= files());
+    } catch (error) {
+      loading = null; // the next Run tries again
+      status.dataset.status = "error";
+      status.textContent = `Error: the model's files could not be loaded (${error.message}).`;
+      run.disabled = false, stop.disabled = true;
+      return;
+    }
+    active = shares.map((share, w) => startRun(workerUrl, {...inputs, runs: share.map(({id, setup}) => ({id, setup}))}, {
       stopTimeout: 3000,
       onProgress: (message) => {
         bars[w].value = message.finished + message.step / message.steps;

@@ -38,7 +38,11 @@ async function rerun(page: Page, timeout: number) {
 test("a live rerun of three Table 5 runs reproduces the build-time losses of the same seeds", () =>
   withPage("subset", "/where?table=table5&rows=q%2Cqv%2Cmlp&seeds=1&steps=64", async (page) => {
     expect(await page.locator("#where-claims, table").count()).toBeGreaterThan(0);
+    // The base weights are fetched by the first Run, not with the page (432 KB less before interaction).
+    const weights = () => page.evaluate(() => performance.getEntriesByType("resource").filter((entry) => /\/data\/where\/base\.[\w]+\.safetensors$/.test(entry.name)).length);
+    expect(await weights()).toBe(0);
     const {status, wallMs, rows} = await rerun(page, 240_000);
+    expect(await weights()).toBe(1);
     console.log(`where: 3 live runs in ${(wallMs / 1000).toFixed(1)} s; ${rows.map((r) => `${r.id} live ${r.live.toFixed(5)} build ${r.build.toFixed(5)}`).join("; ")}`);
     expect(status).toBe("done");
     expect(rows.map((r) => r.id).sort()).toEqual(["table5:mlp:1", "table5:q:1", "table5:qv:1"]);
