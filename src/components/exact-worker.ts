@@ -1,7 +1,8 @@
 // The Math page's worked example in exact fractions (mathjs), off the main thread:
 // building mathjs's default instance costs ~1 s of one task on this project's machines
 // (4.2 s under load), which blocked the page on load when it was imported there.
-// Answers the worker-run.js protocol: {type: "start", input} → {type: "done", result}.
+// Served by serveExperiment, like every one-job worker (worker-run.js's protocol).
+import {serveExperiment} from "./experiment-worker.js";
 import {add, deepEqual, fraction, matrix, multiply, subtract, type Fraction, type Matrix} from "mathjs";
 
 /** The example as the page states it: entries are numbers or fraction strings ("1/2"). */
@@ -25,11 +26,8 @@ export function workedExample(input: Example) {
   };
 }
 
-self.onmessage = ({data}: MessageEvent<{type: string; input: Example}>) => {
-  if (data?.type !== "start") return;
-  try {
-    self.postMessage({type: "done", result: workedExample(data.input)});
-  } catch (error) {
-    self.postMessage({type: "error", message: (error as Error).message});
-  }
-};
+// One unit of work, computed when the run starts: an error there is the protocol's {type: "error"}.
+serveExperiment((input: Example) => {
+  const result = workedExample(input);
+  return {advance: () => true, progress: () => ({}), result: () => result};
+});
