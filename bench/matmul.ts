@@ -75,11 +75,11 @@ function operands(m: number, k: number, n: number): Record<ProductName, [Matrix,
 function residentCall(module: KernelsExports, name: ProductName, m: number, k: number, n: number): () => void {
   const workspace = new Workspace(module);
   const packedA = Math.ceil(m / 4) * 4 * k, packedB = Math.ceil(n / 8) * 8 * k;
-  const [a, b, c, pa, pb] = workspace.reserve(m * k, k * n, m * n, packedA, packedB);
+  const [a, b, c, pa, pb, partial] = workspace.reserve(m * k, k * n, m * n, packedA, packedB, Math.ceil(m / 4) * 4 * 8);
   const memory = workspace.view();
   fillNormal(rng(3), memory.subarray(a, a + m * k));
   fillNormal(rng(4), memory.subarray(b, b + k * n));
-  return () => module[name](a * 4, b * 4, c * 4, pa * 4, pb * 4, m, k, n, false);
+  return () => module[name](a * 4, b * 4, c * 4, pa * 4, pb * 4, partial * 4, m, k, n, false);
 }
 
 /** GFLOP/s of the three products at each shape, per engine and build. */

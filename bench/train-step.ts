@@ -175,12 +175,11 @@ function paired(ours: () => number, theirs: () => number, {warmup = WARMUP_STEPS
 // Our step split into every phase Trainer.step runs, in its order, with the
 // matmul kernels wrapped to time themselves; then whole Trainer.step() calls on
 // a twin model, so the phases can be checked against the step they split.
-function breakdown(mode: "lora" | "full"): Breakdown {
-  const size = {width: WIDTH, batch: BATCH};
+export function breakdown(mode: "lora" | "full", size: Size = {width: WIDTH, batch: BATCH}): Breakdown {
   const model = ourModel(mode, size);
   const optimizer = new Adam(model.trainableParameters(), {lr: LR});
   const data = task(size);
-  const order = Int32Array.from({length: BATCH}, (_, i) => i);
+  const order = Int32Array.from({length: size.batch}, (_, i) => i);
   let inMatmul = 0;
   const inner = kernels();
   const timed = (name: "matmul" | "matmulTransB" | "matmulTransA") => (a: Matrix, b: Matrix, out?: Matrix, acc?: boolean) => {
@@ -229,16 +228,20 @@ function breakdown(mode: "lora" | "full"): Breakdown {
 }
 
 // Ours against tfjs-wasm at every size of the grid (tfjs's backend must be wasm).
+/** One cell of the scaling grid: ours and tfjs-wasm stepped alternately (tfjs's backend must be set). */
+export function scalingCell(mode: "lora" | "full", size: Size): ScalingRow {
+  const {step, dispose} = tfjsStep(mode, size);
+  const {ours, theirs: tfjsWasm, ratio} = paired(ourStep(mode, size), step, SCALING);
+  dispose();
+  return {...size, mode, ours, tfjsWasm, ratio};
+}
+
 function scaling(): ScalingRow[] {
   const rows: ScalingRow[] = [];
   for (const width of SCALING_WIDTHS) {
     for (const batch of SCALING_BATCHES) {
       for (const mode of ["lora", "full"] as const) {
-        const size = {width, batch};
-        const {step, dispose} = tfjsStep(mode, size);
-        const {ours, theirs: tfjsWasm, ratio} = paired(ourStep(mode, size), step, SCALING);
-        dispose();
-        rows.push({width, batch, mode, ours, tfjsWasm, ratio});
+        rows.push(scalingCell(mode, {width, batch}));
       }
     }
   }
@@ -305,7 +308,7 @@ export async function benchTrainStep(): Promise<TrainStepReport> {
   }
   return {
     rows,
-    breakdown: modes.map(breakdown),
+    breakdown: modes.map((mode) => breakdown(mode)),
     scaling: scalingRows,
     speedupOverTfjsWasm: speedup,
     ourKernels: kernels().name,

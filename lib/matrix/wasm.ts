@@ -24,12 +24,14 @@ function multiply(product: Product, a: Matrix, b: Matrix, c: Matrix, m: number, 
   // Packed panels are zero-padded to whole 4-row and 8-column tiles.
   const packedALength = Math.ceil(m / TILE_ROWS) * TILE_ROWS * k;
   const packedBLength = Math.ceil(n / TILE_COLS) * TILE_COLS * k;
-  const [aAt, bAt, cAt, packedAAt, packedBAt] = workspace.reserve(a.data.length, b.data.length, m * n, packedALength, packedBLength);
+  const partialLength = Math.ceil(m / TILE_ROWS) * TILE_ROWS * TILE_COLS; // one column of tiles' running sums between k blocks
+  const [aAt, bAt, cAt, packedAAt, packedBAt, partialAt] =
+    workspace.reserve(a.data.length, b.data.length, m * n, packedALength, packedBLength, partialLength);
   const memory = workspace.view();
   memory.set(a.data, aAt);
   memory.set(b.data, bAt);
   if (accumulate) memory.set(c.data, cAt);
-  kernelsModule[product](aAt * 4, bAt * 4, cAt * 4, packedAAt * 4, packedBAt * 4, m, k, n, accumulate);
+  kernelsModule[product](aAt * 4, bAt * 4, cAt * 4, packedAAt * 4, packedBAt * 4, partialAt * 4, m, k, n, accumulate);
   c.data.set(memory.subarray(cAt, cAt + m * n));
 }
 

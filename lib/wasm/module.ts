@@ -9,9 +9,9 @@ import {kernelsRelaxedWasmBase64, kernelsWasmBase64} from "./generated/kernels.j
 export interface KernelsExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  matmul(a: number, b: number, c: number, packedA: number, packedB: number, m: number, k: number, n: number, accumulate: boolean): void;
-  matmulTransB(a: number, b: number, c: number, packedA: number, packedB: number, m: number, k: number, n: number, accumulate: boolean): void;
-  matmulTransA(a: number, b: number, c: number, packedA: number, packedB: number, m: number, k: number, n: number, accumulate: boolean): void;
+  matmul(a: number, b: number, c: number, packedA: number, packedB: number, partial: number, m: number, k: number, n: number, accumulate: boolean): void;
+  matmulTransB(a: number, b: number, c: number, packedA: number, packedB: number, partial: number, m: number, k: number, n: number, accumulate: boolean): void;
+  matmulTransA(a: number, b: number, c: number, packedA: number, packedB: number, partial: number, m: number, k: number, n: number, accumulate: boolean): void;
   adam(params: number, grads: number, m: number, v: number, count: number, beta1: number, beta2: number, epsilon: number, stepSize: number, rootCorrection: number, coupledDecay: number, shrink: number): void;
   axpy(alpha: number, x: number, y: number, count: number): void;
   sumOfSquares(x: number, count: number): number;

@@ -128,6 +128,32 @@ describe("wasm-simd kernels", () => {
     });
   }
 
+  // The simd build's tile rounds each product, then each running sum, to float32,
+  // in order p = 0, 1, …, k−1, and adds an accumulated-into value last; past 256
+  // steps k is walked in blocks whose partial sums are stored and resumed. So each
+  // entry must equal that sequential float32 sum bit for bit at every k, including
+  // one, two and several blocks with a ragged last one (a skipped, repeated or
+  // restarted block would differ).
+  it.runIf(kernelsBuild === "simd")("simd build: every entry is the sequential float32 sum, bit for bit, across k blocks", () => {
+    const f = Math.fround;
+    for (const product of PRODUCTS) {
+      for (const [m, k, n] of [[5, 255, 9], [5, 256, 9], [6, 257, 11], [9, 600, 10], [3, 1030, 17]]) {
+        const [a, b] = operands(product, m, k, n);
+        const start = randomMatrix(m, n);
+        const at = (x: Matrix, i: number, j: number) => x.data[i * x.cols + j];
+        const term = (i: number, p: number, j: number) =>
+          product === "matmul" ? f(at(a, i, p) * at(b, p, j)) : product === "matmulTransB" ? f(at(a, i, p) * at(b, j, p)) : f(at(a, p, i) * at(b, p, j));
+        const out = {...start, data: start.data.slice()};
+        wasm[product](a, b, out, true);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum = f(sum + term(i, p, j));
+          expect(out.data[i * n + j], `${product} ${m}×${k}×${n} (${i}, ${j})`).toBe(f(at(start, i, j) + sum));
+        }
+      }
+    }
+  });
+
   it("equals mathjs exactly on small integer matrices", () => {
     const integers = (rows: number, cols: number) =>
       fromRows(Array.from({length: rows}, () => Array.from({length: cols}, () => random.int(11) - 5)));

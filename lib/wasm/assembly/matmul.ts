@@ -94,11 +94,20 @@ function multiplyAdd(x: v128, y: v128, sum: v128): v128 {
 
 // One 4×8 tile of C (row stride ldc floats) = packed A panel · packed B panel,
 // over k steps; stores `rows`×`cols` of it, adding into C when `accumulate`.
+// With `resume`, the sums start from a partial tile at `partial` (row stride 8)
+// instead of zero: the same additions in the same order as one unbroken pass, so
+// splitting k into blocks changes no bit of the result.
 // Twelve live vectors (8 sums, 2 of B, 1 of A, 1 product) fit 16 xmm registers.
 // @ts-ignore: decorator
 @inline
-function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool): void {
+function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, resume: bool, partial: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  if (resume) {
+    c00 = v128.load(partial); c01 = v128.load(partial, 16);
+    c10 = v128.load(partial, 32); c11 = v128.load(partial, 48);
+    c20 = v128.load(partial, 64); c21 = v128.load(partial, 80);
+    c30 = v128.load(partial, 96); c31 = v128.load(partial, 112);
+  }
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let x = v128.load32_splat(a);
@@ -144,37 +153,50 @@ function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, rows: i32, cols: i
   }
 }
 
+/** Steps of k per block: a block's slices of one B panel (8 KB) and one A panel (4 KB) stay in L1 together. */
+const BLOCK_K: i32 = 256;
+
 // C (m×n) = packed A panels (⌈m/4⌉ of 4×k) · packed B panels (⌈n/8⌉ of k×8).
-// B's panel is the outer loop so it (k·32 bytes, 8 KB at k = 256) stays in L1
-// while A's panels stream past it.
-function multiplyPanels(packedA: usize, packedB: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+// B's panel is the outer loop so it stays in L1 while A's panels stream past it.
+// Past BLOCK_K steps a whole panel no longer fits L1 beside A's (32 KB of B at
+// k = 1024), so k is walked in blocks and each 4×8 tile's running sums wait in
+// `partial` (⌈m/4⌉·4 × 8 floats) between blocks; resuming them keeps every
+// addition in its unblocked order, so the result is bit for bit the same.
+function multiplyPanels(packedA: usize, packedB: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, partial: usize): void {
   for (let j = 0; j < n; j += TILE_COLS) {
     const panelB = packedB + (<usize>(j * k) << 2);
-    for (let i = 0; i < m; i += TILE_ROWS) {
-      const panelA = packedA + (<usize>(i * k) << 2);
-      const corner = c + (<usize>(i * n + j) << 2);
-      tile(panelA, panelB, k, corner, n, min(TILE_ROWS, m - i), min(TILE_COLS, n - j), accumulate);
+    const cols = min(TILE_COLS, n - j);
+    for (let p = 0; p < k; p += BLOCK_K) {
+      const depth = min(BLOCK_K, k - p);
+      const resume = p > 0, last = p + depth == k;
+      const sliceB = panelB + (<usize>(p * TILE_COLS) << 2);
+      for (let i = 0; i < m; i += TILE_ROWS) {
+        const sliceA = packedA + (<usize>(i * k + p * TILE_ROWS) << 2);
+        const spill = partial + (<usize>(i * TILE_COLS) << 2);
+        if (last) tile(sliceA, sliceB, depth, c + (<usize>(i * n + j) << 2), n, min(TILE_ROWS, m - i), cols, accumulate, resume, spill);
+        else tile(sliceA, sliceB, depth, spill, TILE_COLS, TILE_ROWS, TILE_COLS, false, resume, spill);
+      }
     }
   }
 }
 
-/** c (m×n) = a (m×k) · b (k×n), or += with accumulate; packedA/packedB are scratch. */
-export function matmul(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+/** c (m×n) = a (m×k) · b (k×n), or += with accumulate; packedA, packedB and partial (⌈m/4⌉·4·8 floats) are scratch. */
+export function matmul(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, partial: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   packTranspose(a, k, m, k, TILE_ROWS, packedA);
   packCopy(b, n, n, k, TILE_COLS, packedB);
-  multiplyPanels(packedA, packedB, c, m, k, n, accumulate);
+  multiplyPanels(packedA, packedB, c, m, k, n, accumulate, partial);
 }
 
 /** c (m×n) = a (m×k) · bᵀ with b (n×k), or += with accumulate. */
-export function matmulTransB(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+export function matmulTransB(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, partial: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   packTranspose(a, k, m, k, TILE_ROWS, packedA);
   packTranspose(b, k, n, k, TILE_COLS, packedB);
-  multiplyPanels(packedA, packedB, c, m, k, n, accumulate);
+  multiplyPanels(packedA, packedB, c, m, k, n, accumulate, partial);
 }
 
 /** c (m×n) = aᵀ · b with a (k×m), b (k×n), or += with accumulate. */
-export function matmulTransA(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+export function matmulTransA(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, partial: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   packCopy(a, m, m, k, TILE_ROWS, packedA);
   packCopy(b, n, n, k, TILE_COLS, packedB);
-  multiplyPanels(packedA, packedB, c, m, k, n, accumulate);
+  multiplyPanels(packedA, packedB, c, m, k, n, accumulate, partial);
 }
