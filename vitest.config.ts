@@ -7,7 +7,7 @@ import {defineConfig} from "vitest/config";
 const engineTests = [
   "nn-gradients", "nn-errors", "lora", "train", "optim", "elementwise",
   "adapter-ops", "peft", "tasks", "adapters-task", "rank-experiments", "variants",
-  "variant-methods", "variants-peft", "gpt-gradients", "gpt-pytorch", "transformer-kernels"
+  "variant-methods", "variants-peft", "gpt-gradients", "gpt-pytorch", "transformer-kernels", "arena"
 ].map((name) => `test/lib/${name}.test.ts`);
 
 export default defineConfig({

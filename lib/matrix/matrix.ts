@@ -1,6 +1,7 @@
 // The one tensor type of the library: a row-major float32 matrix.
 // Element (i, j) lives at data[i * cols + j]. Vectors are 1×n (row) matrices;
 // a batch of B examples with C features is a (B, C) matrix, one example per row.
+import {allocate} from "./arena.js";
 
 /** A dense row-major float32 matrix. */
 export interface Matrix {
@@ -16,11 +17,11 @@ export function checkDimension(name: string, value: number): void {
   }
 }
 
-/** A rows×cols matrix, zero-filled or wrapping `data` (not copied). */
+/** A rows×cols matrix, zero-filled (inside a training step, from its arena: see arena.ts) or wrapping `data` (not copied). */
 export function matrix(rows: number, cols: number, data?: Float32Array): Matrix {
   checkDimension("rows", rows);
   checkDimension("cols", cols);
-  if (data === undefined) return {rows, cols, data: new Float32Array(rows * cols)};
+  if (data === undefined) return {rows, cols, data: allocate(rows * cols)};
   if (data.length !== rows * cols) {
     throw new RangeError(`data has ${data.length} values but a ${rows}×${cols} matrix needs ${rows * cols}`);
   }

@@ -2,6 +2,7 @@
 // shuffles, one per epoch) and nothing else. Pacing, progress and cancelation
 // belong to the caller, which calls step() as often as it likes.
 import {checkInteger, checkPositive} from "../check.js";
+import {arenaOf, withArena} from "../matrix/arena.js";
 import type {Module} from "../nn/module.js";
 import {clipGradNorm, gradNorm} from "../optim/clip.js";
 import type {Optimizer} from "../optim/optimizer.js";
@@ -70,6 +71,11 @@ export class Trainer {
 
   /** One mini-batch step; throws if the loss or the gradient is not finite. */
   step(): StepResult {
+    return withArena(arenaOf(this.model), () => this.stepInArena());
+  }
+
+  // One step, its intermediates from the model's arena (lib/matrix/arena.ts).
+  private stepInArena(): StepResult {
     if (this.cursor >= this.size) {
       this.order = permutation(this.random, this.size);
       this.cursor = 0;
