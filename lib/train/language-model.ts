@@ -1,7 +1,7 @@
 // Next-token training and evaluation for the GPT: one step is forward, loss,
 // backward, update, and returns the loss, so the caller (a loader, a worker)
 // owns pacing, logging and stopping, as with the Trainer.
-import {arenaOf, withArena} from "../matrix/arena.js";
+import {Arena, arenaOf, withArena} from "../matrix/arena.js";
 import {languageModelLoss} from "../nn/gpt.js";
 import type {Module} from "../nn/module.js";
 import {clipGradNorm} from "../optim/clip.js";
@@ -30,13 +30,16 @@ export function languageModelEvaluate(model: Module, batch: TokenBatch, chunk = 
 export function languageModelScore(model: Module, {ids, targets}: TokenBatch, chunk = 64): {loss: number; accuracy: number} {
   const T = ids.cols;
   let total = 0, correct = 0;
+  const arena = new Arena(); // each chunk reuses the previous chunk's buffers (lib/matrix/arena.ts)
   for (let start = 0; start < ids.rows; start += chunk) {
-    const rows = Math.min(chunk, ids.rows - start);
-    const part = {rows, cols: T, data: ids.data.subarray(start * T, (start + rows) * T)};
-    const logits = model.forward(part); // (rows·T, vocab)
-    const chunkTargets = targets.subarray(start * T, (start + rows) * T);
-    total += rows * languageModelLoss(logits, chunkTargets).loss;
-    correct += countCorrect(logits, chunkTargets);
+    withArena(arena, () => {
+      const rows = Math.min(chunk, ids.rows - start);
+      const part = {rows, cols: T, data: ids.data.subarray(start * T, (start + rows) * T)};
+      const logits = model.forward(part); // (rows·T, vocab)
+      const chunkTargets = targets.subarray(start * T, (start + rows) * T);
+      total += rows * languageModelLoss(logits, chunkTargets).loss;
+      correct += countCorrect(logits, chunkTargets);
+    });
   }
   return {loss: total / ids.rows, accuracy: correct / targets.length};
 }

@@ -2,7 +2,9 @@
 // the buffers the previous step used. Reuse must change no number, a step of the
 // same shapes must allocate nothing new, and nothing outside a step is affected.
 import {describe, expect, it} from "vitest";
-import {Adam, Arena, GPT, MLP, Trainer, arenaOf, injectLoRA, languageModelStep, matrix, randomWindows, rng, withArena} from "../../lib/index.js";
+import {
+  Adam, Arena, GPT, MLP, Trainer, arenaOf, consecutiveWindows, evaluate, injectLoRA, languageModelScore, languageModelStep, matrix, randomWindows, rng, withArena
+} from "../../lib/index.js";
 import {randomMatrix} from "./gradcheck.js";
 
 function blobs(n: number, seed: number) {
@@ -53,6 +55,15 @@ describe("training-step arena", () => {
     expect(reused.allocations[0]).toBeGreaterThan(10);
     expect(reused.allocations.slice(1)).toEqual(reused.allocations.slice(1).map(() => reused.allocations[0]));
     expect(fresh.allocations.every((n) => n === 0)).toBe(true); // the model's own arena was never used
+  });
+
+  it("evaluate and languageModelScore reuse buffers batch to batch and give the never-reusing numbers exactly", () => {
+    const {model} = loraTrainer(40);
+    const data = blobs(70, 9); // batches of 16 and a last one of 6
+    expect(evaluate(model, data, {batchSize: 16})).toEqual(withoutReuse(() => evaluate(model, data, {batchSize: 16})));
+    const gpt = new GPT({vocabSize: 11, blockSize: 6, nLayer: 1, nHead: 2, nEmbd: 8}, rng(3));
+    const windows = consecutiveWindows(Int32Array.from({length: 90}, (_, i) => (i * 5) % 11), 6);
+    expect(languageModelScore(gpt, windows, 4)).toEqual(withoutReuse(() => languageModelScore(gpt, windows, 4)));
   });
 
   it("hands out zeros even when the previous step wrote into the buffer", () => {
