@@ -12,7 +12,7 @@ import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {Buffer} from "node:buffer";
 import {createRequire} from "node:module";
 import {dirname} from "node:path";
-import {Adam, type MatmulKernels, MLP, type Matrix, Linear, Trainer, countCorrect, fillNormal, gatherBatch, injectLoRA, kernels, matrix, rng, setKernels, softmaxCrossEntropy, transpose} from "../lib/index.js";
+import {Adam, type MatmulKernels, MLP, arenaOf, withArena, type Matrix, Linear, Trainer, countCorrect, fillNormal, gatherBatch, injectLoRA, kernels, matrix, rng, setKernels, softmaxCrossEntropy, transpose} from "../lib/index.js";
 
 const WIDTH = 256, BATCH = 64, CLASSES = 10, RANK = 8, ALPHA = 16, LR = 1e-3;
 const ROUNDS = 3, WARMUP_STEPS = 20, BUDGET_MS = 700, MIN_STEPS = 15;
@@ -197,23 +197,27 @@ export function breakdown(mode: "lora" | "full", size: Size = {width: WIDTH, bat
   try {
     for (let i = 0; i < WARMUP_STEPS + 200; i++) {
       inMatmul = 0;
-      const t = [performance.now()];
-      const batch = gatherBatch(data, order);
-      t.push(performance.now());
-      optimizer.zeroGrad();
-      t.push(performance.now());
-      const output = model.forward(batch.inputs, {training: true});
-      t.push(performance.now());
-      const {grad} = softmaxCrossEntropy(output, batch.targets as Int32Array);
-      t.push(performance.now());
-      model.backward(grad, {inputGrad: false});
-      t.push(performance.now());
-      // Trainer.step computes the norm only when clipping; the bench does not clip.
-      t.push(performance.now());
-      optimizer.step();
-      t.push(performance.now());
-      countCorrect(output, batch.targets as Int32Array);
-      t.push(performance.now());
+      // Inside the model's step arena, as Trainer.step runs (lib/matrix/arena.ts).
+      const t = withArena(arenaOf(model), () => {
+        const t = [performance.now()];
+        const batch = gatherBatch(data, order);
+        t.push(performance.now());
+        optimizer.zeroGrad();
+        t.push(performance.now());
+        const output = model.forward(batch.inputs, {training: true});
+        t.push(performance.now());
+        const {grad} = softmaxCrossEntropy(output, batch.targets as Int32Array);
+        t.push(performance.now());
+        model.backward(grad, {inputGrad: false});
+        t.push(performance.now());
+        // Trainer.step computes the norm only when clipping; the bench does not clip.
+        t.push(performance.now());
+        optimizer.step();
+        t.push(performance.now());
+        countCorrect(output, batch.targets as Int32Array);
+        t.push(performance.now());
+        return t;
+      });
       if (i < WARMUP_STEPS) continue;
       names.forEach((name, j) => phases[name].push(t[j + 1] - t[j]));
       phases.matmul.push(inMatmul);
