@@ -74,7 +74,7 @@ function operands(m: number, k: number, n: number): Record<ProductName, [Matrix,
 // A build of the module called directly on operands already in its memory (no copies).
 function residentCall(module: KernelsExports, name: ProductName, m: number, k: number, n: number): () => void {
   const workspace = new Workspace(module);
-  const packedA = Math.ceil(m / 4) * 4 * k, packedB = Math.ceil(n / 8) * 8 * k;
+  const packedA = Math.ceil(m / 8) * 8 * k, packedB = Math.ceil(n / 8) * 8 * k; // enough for every product (transB packs a in 8-row panels)
   const [a, b, c, pa, pb, partial] = workspace.reserve(m * k, k * n, m * n, packedA, packedB, Math.ceil(m / 4) * 4 * 8);
   const memory = workspace.view();
   fillNormal(rng(3), memory.subarray(a, a + m * k));

@@ -1,8 +1,10 @@
 // The fast matmul engine: WebAssembly SIMD kernels (lib/wasm/assembly) behind the
 // same `MatmulKernels` interface as the reference path, so layers never know
 // which one runs. Operands are copied into the module's memory, multiplied there
-// and the product copied back: the kernels pack both operands anyway, and a copy
-// is a memcpy, a few percent of a 64×256×256 product (see bench/matmul.ts).
+// and the product copied back: a copy is a memcpy, a few percent of a 64×256×256
+// product (see bench/matmul.ts). A layer's weights are copied on every call, not
+// kept there: they are plain Float32Arrays that lib, pages and readers' cells
+// write in place, so a kept copy could go stale unnoticed (docs/performance.md).
 import {kernelsModule, workspace} from "../wasm/module.js";
 import {type Matrix, output} from "./matrix.js";
 import {type MatmulKernels, checkInner, referenceKernels} from "./reference.js";
@@ -21,9 +23,11 @@ function multiply(product: Product, a: Matrix, b: Matrix, c: Matrix, m: number, 
     if (!accumulate) c.data.fill(0); // an empty sum
     return;
   }
-  // Packed panels are zero-padded to whole 4-row and 8-column tiles.
-  const packedALength = Math.ceil(m / TILE_ROWS) * TILE_ROWS * k;
-  const packedBLength = Math.ceil(n / TILE_COLS) * TILE_COLS * k;
+  // Packed panels are zero-padded to whole 4-row and 8-column tiles; matmulTransB
+  // packs only a, into 8-row panels, and reads b in place (lib/wasm/assembly/matmul.ts).
+  const transB = product === "matmulTransB";
+  const packedALength = transB ? Math.ceil(m / 8) * 8 * k : Math.ceil(m / TILE_ROWS) * TILE_ROWS * k;
+  const packedBLength = transB ? 0 : Math.ceil(n / TILE_COLS) * TILE_COLS * k;
   const partialLength = Math.ceil(m / TILE_ROWS) * TILE_ROWS * TILE_COLS; // one column of tiles' running sums between k blocks
   const [aAt, bAt, cAt, packedAAt, packedBAt, partialAt] =
     workspace.reserve(a.data.length, b.data.length, m * n, packedALength, packedBLength, partialLength);

@@ -4,10 +4,10 @@
 // are first *packed* into panels, then one 4×8 register tile walks the shared
 // dimension k. A panel is a strip of 4 rows of A (or 8 columns of B) stored
 // step-major, panel[p·W + lane], so the tile reads both operands contiguously
-// and the three products differ only in how they pack:
+// and the products differ only in how they pack:
 //   matmul        a (m×k) · b (k×n):  A lanes are rows (transposing pack), B lanes columns (copy)
-//   matmulTransB  a (m×k) · bᵀ, b (n×k): both packs transpose
 //   matmulTransA  aᵀ · b, a (k×m), b (k×n): both packs copy
+//   matmulTransB  a (m×k) · bᵀ, b (n×k): b is not packed at all (see tileInPlace below)
 // Packing is a copy, O(k·(m+n)), against O(m·k·n) multiply-adds; panels are
 // zero-padded to 4 or 8 lanes, so edge tiles compute garbage-free zeros and only
 // the store is cut to the valid rows and columns.
@@ -187,16 +187,104 @@ export function matmul(a: usize, b: usize, c: usize, packedA: usize, packedB: us
   multiplyPanels(packedA, packedB, c, m, k, n, accumulate, partial);
 }
 
-/** c (m×n) = a (m×k) · bᵀ with b (n×k), or += with accumulate. */
-export function matmulTransB(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, partial: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  packTranspose(a, k, m, k, TILE_ROWS, packedA);
-  packTranspose(b, k, n, k, TILE_COLS, packedB);
-  multiplyPanels(packedA, packedB, c, m, k, n, accumulate, partial);
-}
-
 /** c (m×n) = aᵀ · b with a (k×m), b (k×n), or += with accumulate. */
 export function matmulTransA(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, partial: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   packCopy(a, m, m, k, TILE_ROWS, packedA);
   packCopy(b, n, n, k, TILE_COLS, packedB);
   multiplyPanels(packedA, packedB, c, m, k, n, accumulate, partial);
+}
+
+// matmulTransB reads b (n×k) in place, unpacked: its rows run along k already, so
+// four of them are the broadcast side of the tile, and a's rows (the few rows of a
+// batch) are packed into 8-lane panels instead. A layer's weight W (out × in) is
+// thus never copied into panels on a forward x·Wᵀ, which at 1024×1024 cost as much
+// as a third of a 16-row product. Each 4×8 tile holds Cᵀ (4 rows of b × 8 rows of
+// a); every entry is still the sequential sum over p, so results equal the packed
+// kernel's bit for bit. Rows of b past n point at its last row (computed, never
+// stored), so no load leaves b.
+// @ts-ignore: decorator
+@inline
+function tileInPlace(w0: usize, w1: usize, w2: usize, w3: usize, x: usize, k: i32, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, resume: bool, last: bool, partial: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  if (resume) {
+    c00 = v128.load(partial); c01 = v128.load(partial, 16);
+    c10 = v128.load(partial, 32); c11 = v128.load(partial, 48);
+    c20 = v128.load(partial, 64); c21 = v128.load(partial, 80);
+    c30 = v128.load(partial, 96); c31 = v128.load(partial, 112);
+  }
+  for (let p = 0; p < k; p++) {
+    const x0 = v128.load(x), x1 = v128.load(x, 16);
+    let w = v128.load32_splat(w0);
+    c00 = multiplyAdd(w, x0, c00);
+    c01 = multiplyAdd(w, x1, c01);
+    w = v128.load32_splat(w1);
+    c10 = multiplyAdd(w, x0, c10);
+    c11 = multiplyAdd(w, x1, c11);
+    w = v128.load32_splat(w2);
+    c20 = multiplyAdd(w, x0, c20);
+    c21 = multiplyAdd(w, x1, c21);
+    w = v128.load32_splat(w3);
+    c30 = multiplyAdd(w, x0, c30);
+    c31 = multiplyAdd(w, x1, c31);
+    w0 += 4; w1 += 4; w2 += 4; w3 += 4;
+    x += 32;
+  }
+  if (!last) {
+    v128.store(partial, c00); v128.store(partial, c01, 16);
+    v128.store(partial, c10, 32); v128.store(partial, c11, 48);
+    v128.store(partial, c20, 64); v128.store(partial, c21, 80);
+    v128.store(partial, c30, 96); v128.store(partial, c31, 112);
+    return;
+  }
+  // c r v holds C[i + 4v + lane][j + r]: transpose each 4×4 half into rows of C.
+  let t0 = v128.shuffle<f32>(c00, c10, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c20, c30, 0, 4, 1, 5);
+  let t2 = v128.shuffle<f32>(c00, c10, 2, 6, 3, 7), t3 = v128.shuffle<f32>(c20, c30, 2, 6, 3, 7);
+  let r0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), r1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  let r2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), r3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  t0 = v128.shuffle<f32>(c01, c11, 0, 4, 1, 5); t1 = v128.shuffle<f32>(c21, c31, 0, 4, 1, 5);
+  t2 = v128.shuffle<f32>(c01, c11, 2, 6, 3, 7); t3 = v128.shuffle<f32>(c21, c31, 2, 6, 3, 7);
+  let r4 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), r5 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  let r6 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), r7 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  const row = <usize>ldc << 2;
+  if (rows == 8 && cols == 4) {
+    if (accumulate) {
+      r0 = f32x4.add(r0, v128.load(c)); r1 = f32x4.add(r1, v128.load(c + row));
+      r2 = f32x4.add(r2, v128.load(c + 2 * row)); r3 = f32x4.add(r3, v128.load(c + 3 * row));
+      r4 = f32x4.add(r4, v128.load(c + 4 * row)); r5 = f32x4.add(r5, v128.load(c + 5 * row));
+      r6 = f32x4.add(r6, v128.load(c + 6 * row)); r7 = f32x4.add(r7, v128.load(c + 7 * row));
+    }
+    v128.store(c, r0); v128.store(c + row, r1); v128.store(c + 2 * row, r2); v128.store(c + 3 * row, r3);
+    v128.store(c + 4 * row, r4); v128.store(c + 5 * row, r5); v128.store(c + 6 * row, r6); v128.store(c + 7 * row, r7);
+    return;
+  }
+  v128.store(edgeTile, r0); v128.store(edgeTile, r1, 16); v128.store(edgeTile, r2, 32); v128.store(edgeTile, r3, 48);
+  v128.store(edgeTile, r4, 64); v128.store(edgeTile, r5, 80); v128.store(edgeTile, r6, 96); v128.store(edgeTile, r7, 112);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const to = c + (<usize>(r * ldc + j) << 2);
+      const value = load<f32>(edgeTile + (<usize>(r * 4 + j) << 2));
+      store<f32>(to, accumulate ? load<f32>(to) + value : value);
+    }
+  }
+}
+
+/** c (m×n) = a (m×k) · bᵀ with b (n×k) read in place, or += with accumulate; packedA (⌈m/8⌉·8·k floats) and partial are scratch, packedB is unused. */
+export function matmulTransB(a: usize, b: usize, c: usize, packedA: usize, packedB: usize, partial: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  packTranspose(a, k, m, k, 8, packedA);
+  const rowBytes = <usize>k << 2;
+  for (let j = 0; j < n; j += 4) {
+    const cols = min(4, n - j);
+    // Rows of b past n repeat its last row: computed, never stored, never out of bounds.
+    const w0 = b + <usize>j * rowBytes, w1 = b + <usize>min(j + 1, n - 1) * rowBytes;
+    const w2 = b + <usize>min(j + 2, n - 1) * rowBytes, w3 = b + <usize>min(j + 3, n - 1) * rowBytes;
+    for (let p = 0; p < k; p += BLOCK_K) {
+      const depth = min(BLOCK_K, k - p);
+      const resume = p > 0, last = p + depth == k;
+      const step = <usize>p << 2;
+      for (let i = 0; i < m; i += 8) {
+        const panel = packedA + (<usize>(i * k + p * 8) << 2);
+        tileInPlace(w0 + step, w1 + step, w2 + step, w3 + step, panel, depth, c + (<usize>(i * n + j) << 2), n, min(8, m - i), cols, accumulate, resume, last, partial + (<usize>(i * 4) << 2));
+      }
+    }
+  }
 }
