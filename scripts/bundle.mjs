@@ -10,6 +10,7 @@
 // workers, whose start does not hold up a page's first chart.
 // Run by every dev/build/test script (`npm run assets`); `--watch` rebuilds the lib
 // bundle on every edit under lib/ for `npm run dev`, whose preview then reloads.
+import {rm} from "node:fs/promises";
 import * as esbuild from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -52,6 +53,8 @@ const vendor = {
   }]
 };
 
+// Chunk names carry a content hash: start empty so old chunks do not pile up.
+for (const {outdir} of [lib, vendor]) await rm(new URL(`../${outdir}/`, import.meta.url), {recursive: true, force: true});
 if (process.argv.includes("--watch")) {
   await esbuild.build(vendor);
   await (await esbuild.context(lib)).watch();
