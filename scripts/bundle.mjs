@@ -63,8 +63,10 @@ async function writeTypes() {
 for (const {outdir} of [lib, vendor]) await rm(new URL(`../${outdir}/`, import.meta.url), {recursive: true, force: true});
 if (process.argv.includes("--watch")) {
   await esbuild.build(vendor);
-  await (await esbuild.context(lib)).watch();
+  const context = await esbuild.context(lib);
+  await context.rebuild(); // watch() alone builds later, and the types need the folders now
   await writeTypes();
+  await context.watch();
   console.log("bundle: watching lib/ for the preview");
 } else {
   await Promise.all([esbuild.build(lib), esbuild.build(vendor)]);
