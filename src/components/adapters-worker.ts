@@ -2,8 +2,8 @@
 // slicing in experiment-worker.ts). The page sends its files (the base, the test
 // digits, the shelf's PEFT files) and either a blend line to compute or a serving
 // timing to measure; lib's generators do the work.
-import {useFastKernels} from "../lib/index.js";
-import {type BlendPoint, type ServingTiming, type ShelfFiles, type ShelfProgress, blendLine, loadShelf, servingTiming} from "../lib/site/index.js";
+import {useFastKernels} from "../_generated/lib/index.js";
+import {type BlendPoint, type ServingTiming, type ShelfFiles, type ShelfProgress, blendLine, loadShelf, servingTiming} from "../_generated/lib/site/index.js";
 import {serveExperiment, sliceGenerator} from "./experiment-worker.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).

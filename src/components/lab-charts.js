@@ -2,8 +2,8 @@
 // lib/site/lab plus {id, label}) and returns an element; none of them trains anything.
 import * as Plot from "./plot.js";
 import {html} from "htl";
-import {formatBytes} from "../lib/index.js";
-import {isLoRAMethod, methods} from "../lib/site/index.js";
+import {formatBytes} from "../_generated/lib/index.js";
+import {isLoRAMethod, methods} from "../_generated/lib/site/index.js";
 
 /** A short name for a run's method and setup ("LoRA r=4 α=8 on layers.0,layers.2"). */
 export function describeSetup(setup) {

@@ -3,7 +3,7 @@
 // the task resets every field to that task's defaults. `showErrors(errors)` puts
 // each field's message (from validateSetup) right beside that field.
 import {html} from "htl";
-import {isLoRAMethod, methods} from "../lib/site/index.js";
+import {isLoRAMethod, methods} from "../_generated/lib/site/index.js";
 
 const labels = {
   task: "Task", method: "Method", rank: "Rank r", alpha: "α", scaling: "Scaling", targets: "Target layers",

@@ -2,8 +2,8 @@
 // it receives a setup and the task's files, runs lib's LabRun step by step, streams
 // the new curve points as it goes and answers with the run's report. A diverging
 // run ends as status "diverged" with lib's message and the curve up to that point.
-import {useFastKernels} from "../lib/index.js";
-import {LabRun, type LabSetup, type TextTaskInfo, digitsAssets, gptAssets, namesAssets} from "../lib/site/index.js";
+import {useFastKernels} from "../_generated/lib/index.js";
+import {LabRun, type LabSetup, type TextTaskInfo, digitsAssets, gptAssets, namesAssets} from "../_generated/lib/site/index.js";
 import {serveExperiment} from "./experiment-worker.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).

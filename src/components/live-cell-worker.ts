@@ -7,8 +7,8 @@
 // messages (self.postMessage goes nowhere the page listens). Before the cell runs, the
 // network APIs are taken out of its scope. The page kills the worker to stop a run, so
 // nothing here needs to be cancelable.
-import * as lora from "../lib/index.js";
-import * as site from "../lib/site/index.js";
+import * as lora from "../_generated/lib/index.js";
+import * as site from "../_generated/lib/site/index.js";
 import {BUDGET, type PlotSpec, budgetPlot} from "./live-cell-budget.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).

@@ -1,6 +1,6 @@
 // W0 (d×k), B (d×r) and A (r×k) drawn to one scale: one unit of d, k or r is the same
 // number of pixels in every box, so the areas compare the numbers each matrix holds.
-import * as d3 from "d3";
+import * as d3 from "../_generated/vendor/d3.js";
 
 /** An SVG of ΔW = B·A beside W0, to scale; frozen in grey, trainable in the focus colour. */
 export function MatrixShapes({d, k, r}, {width = 640, maxHeight = 240} = {}) {

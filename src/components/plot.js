@@ -2,9 +2,9 @@
 // `plot` giving each mark's <g aria-label="dot"> the role "group". Plot names those
 // groups but gives them no role, and ARIA does not allow a name on an element
 // without one (axe: aria-prohibited-attr), so screen readers may drop it.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_generated/vendor/plot.js";
 
-export * from "@observablehq/plot";
+export * from "../_generated/vendor/plot.js";
 
 /**
  * Plot.plot(options) with every named mark group given role="group", and a text

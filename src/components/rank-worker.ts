@@ -1,8 +1,8 @@
 // The "Intrinsic rank" page's worker: runs lib's rank experiment (a generator of
 // progress) off the main thread, sliced by experiment-worker.ts in the protocol of
 // worker-run.js, so a "stop" message is seen within one ~40 ms slice.
-import {useFastKernels} from "../lib/index.js";
-import {type RankProgress, type RankResults, type RankSettings, rankExperiment} from "../lib/site/index.js";
+import {useFastKernels} from "../_generated/lib/index.js";
+import {type RankProgress, type RankResults, type RankSettings, rankExperiment} from "../_generated/lib/site/index.js";
 import {serveExperiment, sliceGenerator} from "./experiment-worker.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).

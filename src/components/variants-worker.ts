@@ -1,8 +1,8 @@
 // The Variants page's worker, one per run so the page's runs go in parallel: lib's
 // ComparisonRun (the lab's LabRun plus the method's difference and forgetting), sliced by
 // experiment-worker.ts in the protocol of worker-run.js; progress carries only new points.
-import {useFastKernels} from "../lib/index.js";
-import {type ComparisonSpec, ComparisonRun, digitsAssets, sourceTestSet} from "../lib/site/index.js";
+import {useFastKernels} from "../_generated/lib/index.js";
+import {type ComparisonSpec, ComparisonRun, digitsAssets, sourceTestSet} from "../_generated/lib/site/index.js";
 import {serveExperiment} from "./experiment-worker.js";
 
 useFastKernels();

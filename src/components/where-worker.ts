@@ -3,8 +3,8 @@
 // of the planned runs, steps lib's WhereRun through them one after another, and
 // streams each finished run's loss. The page starts one per spare core; Stop ends
 // the current run early and answers with the runs finished so far.
-import {type GPTConfig, useFastKernels} from "../lib/index.js";
-import {type WhereAssets, type WhereSetup, WhereRun} from "../lib/site/index.js";
+import {type GPTConfig, useFastKernels} from "../_generated/lib/index.js";
+import {type WhereAssets, type WhereSetup, WhereRun} from "../_generated/lib/site/index.js";
 import {serveExperiment} from "./experiment-worker.js";
 
 // The WebAssembly SIMD kernels, as the build-time loader uses: same kernels, same losses.

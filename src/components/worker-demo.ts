@@ -1,7 +1,7 @@
 // A tiny worker that proves lib runs off the main thread: it receives a size,
 // builds a seeded matrix with lib and answers with its Frobenius norm and the
 // name of the matmul engine in use there.
-import {useFastKernels, frobeniusNorm, kernels, matmul, matrix, fillNormal, rng} from "../lib/index.js";
+import {useFastKernels, frobeniusNorm, kernels, matmul, matrix, fillNormal, rng} from "../_generated/lib/index.js";
 
 // This worker wants the WebAssembly SIMD kernels (the TypeScript ones where SIMD is missing).
 useFastKernels();

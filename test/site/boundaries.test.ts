@@ -15,13 +15,17 @@ function files(dir: string, extensions: string[]): string[] {
     .map((name) => join(dir, name));
 }
 
-/** The lib files a source file imports, repository-relative with .ts (src/lib is a link to lib). */
-function libImports(file: string): string[] {
+/** A relative import, repository-relative, as written (src/_generated/lib/… is the pages' bundle of lib/…). */
+function importedPaths(file: string): string[] {
   const text = readFileSync(join(root, file), "utf8");
   const specifiers = [...text.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\s+"([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
-  return specifiers
-    .filter((s) => s.startsWith("."))
-    .map((s) => relative(root, resolve(root, dirname(file), s)).replace(/^src\/lib\//, "lib/").replace(/\.js$/, ".ts"))
+  return specifiers.filter((s) => s.startsWith(".")).map((s) => relative(root, resolve(root, dirname(file), s)));
+}
+
+/** The lib files a source file imports, repository-relative with .ts (src/lib is a link to lib; src/_generated/lib its bundle). */
+function libImports(file: string): string[] {
+  return importedPaths(file)
+    .map((path) => path.replace(/^src\/(_generated\/)?lib\//, "lib/").replace(/\.js$/, ".ts"))
     .filter((path) => path.startsWith("lib/"));
 }
 
@@ -49,6 +53,16 @@ describe("lib's import boundaries", () => {
     expect(offending).toEqual([]);
   });
 
+  // A page holding lib from both the bundle and the source would load it twice (the bundle
+  // exists so that a page fetches lib as three files, not ~94), and a Matrix made by one
+  // copy would fail `instanceof` in the other. Workers use the bundle too.
+  it("pages, components and workers import lib through its bundle, never the source", () => {
+    const src = files("src", [".ts", ".js", ".md"]).filter((f) => !f.startsWith("src/lib/"));
+    const wrong = src.flatMap((f) => importedPaths(f).filter((path) => path.startsWith("src/lib/")).map((path) => `${f} -> ${path}`));
+    expect(wrong).toEqual([]);
+    expect(importedPaths("src/lab.md")).toContain("src/_generated/lib/site/index.js");
+  });
+
   // Pages and .js components are not type-checked, and a name an entry point does not
   // export fails only in the browser, taking every cell of the page down with it.
   it("every name src/ imports from an entry point is exported there", async () => {
@@ -69,7 +83,7 @@ function namedImports(file: string): {from: string; name: string}[] {
   return [...text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s*from\s+"([^"]+)"/g)]
     .filter((m) => !m[1] && m[3].startsWith("."))
     .flatMap((m) => {
-      const from = relative(root, resolve(root, dirname(file), m[3])).replace(/^src\/lib\//, "lib/").replace(/\.js$/, ".ts");
+      const from = relative(root, resolve(root, dirname(file), m[3])).replace(/^src\/(_generated\/)?lib\//, "lib/").replace(/\.js$/, ".ts");
       if (!entries.has(from)) return [];
       return m[2].split(",").map((item) => item.trim()).filter((item) => item && !item.startsWith("type "))
         .map((item) => ({from, name: item.split(/\s+as\s+/)[0]}));
