@@ -19,10 +19,15 @@ export interface NF4MergePoint {
 
 /** The demo: a random rank-`rank` ΔW scaled to each relative size, merged into NF4(W0); W0 is (out × in), inputs (B × in). */
 export function nf4MergeSweep(weight: Matrix, inputs: Matrix, sizes: readonly number[], random: Rng, rank = 4): NF4MergePoint[] {
+  return [...nf4MergePoints(weight, inputs, sizes, random, rank)];
+}
+
+/** The same demo one size at a time (a page draws between sizes instead of blocking for all). */
+export function* nf4MergePoints(weight: Matrix, inputs: Matrix, sizes: readonly number[], random: Rng, rank = 4): Generator<NF4MergePoint> {
   const w0Norm = frobeniusNorm(weight);
   const a = fillNormal(random, new Float32Array(rank * weight.cols));
   const b = fillNormal(random, new Float32Array(weight.rows * rank));
-  return sizes.map((relativeDelta) => {
+  for (const relativeDelta of sizes) {
     const base = new Linear(weight.cols, weight.rows, random, {bias: false});
     base.weight.value.data.set(weight.data);
     const layer = new NF4LoRALinear(base, {rank}, random);
@@ -41,6 +46,6 @@ export function nf4MergeSweep(weight: Matrix, inputs: Matrix, sizes: readonly nu
       along += (merged[i] - quantizedBase.data[i]) * effect;
       effectSquared += effect * effect;
     }
-    return {relativeDelta, outputChange, kept: effectSquared > 0 ? along / effectSquared : 0};
-  });
+    yield {relativeDelta, outputChange, kept: effectSquared > 0 ? along / effectSquared : 0};
+  }
 }
