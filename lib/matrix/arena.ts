@@ -20,9 +20,13 @@ export class Arena {
 
   /** A zero-filled buffer of `length` floats: last step's, if it had one that long. */
   take(length: number): Float32Array {
-    const reused = this.free.get(length)?.pop();
-    if (reused) reused.fill(0);
-    const buffer = reused ?? (this.allocations++, new Float32Array(length));
+    let buffer = this.free.get(length)?.pop();
+    if (buffer) {
+      buffer.fill(0);
+    } else {
+      buffer = new Float32Array(length);
+      this.allocations++;
+    }
     this.taken.push(buffer);
     return buffer;
   }

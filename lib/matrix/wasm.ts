@@ -14,6 +14,7 @@ type Product = "matmul" | "matmulTransB" | "matmulTransA";
 
 const TILE_ROWS = 4; // must match lib/wasm/assembly/matmul.ts
 const TILE_COLS = 8;
+const TRANS_B_PANEL_ROWS = 8; // matmulTransB packs a's rows 8 to a panel (tileInPlace's two vectors)
 
 // c (m×n) = product of a and b (shapes already checked), via the module.
 function multiply(product: Product, a: Matrix, b: Matrix, c: Matrix, m: number, k: number, n: number, accumulate: boolean): void {
@@ -26,7 +27,7 @@ function multiply(product: Product, a: Matrix, b: Matrix, c: Matrix, m: number, 
   // Packed panels are zero-padded to whole 4-row and 8-column tiles; matmulTransB
   // packs only a, into 8-row panels, and reads b in place (lib/wasm/assembly/matmul.ts).
   const transB = product === "matmulTransB";
-  const packedALength = transB ? Math.ceil(m / 8) * 8 * k : Math.ceil(m / TILE_ROWS) * TILE_ROWS * k;
+  const packedALength = transB ? Math.ceil(m / TRANS_B_PANEL_ROWS) * TRANS_B_PANEL_ROWS * k : Math.ceil(m / TILE_ROWS) * TILE_ROWS * k;
   const packedBLength = transB ? 0 : Math.ceil(n / TILE_COLS) * TILE_COLS * k;
   const partialLength = Math.ceil(m / TILE_ROWS) * TILE_ROWS * TILE_COLS; // one column of tiles' running sums between k blocks
   const [aAt, bAt, cAt, packedAAt, packedBAt, partialAt] =

@@ -92,6 +92,29 @@ function multiplyAdd(x: v128, y: v128, sum: v128): v128 {
   return f32x4.add(sum, f32x4.mul(x, y));
 }
 
+// Eight vectors to 128 consecutive bytes: a tile's sums spilled for an edge store,
+// or kept as partial sums between k blocks (both tiles' sums are 8 vectors).
+// @ts-ignore: decorator
+@inline
+function store8(to: usize, v0: v128, v1: v128, v2: v128, v3: v128, v4: v128, v5: v128, v6: v128, v7: v128): void {
+  v128.store(to, v0); v128.store(to, v1, 16); v128.store(to, v2, 32); v128.store(to, v3, 48);
+  v128.store(to, v4, 64); v128.store(to, v5, 80); v128.store(to, v6, 96); v128.store(to, v7, 112);
+}
+
+// The `rows`×`cols` corner of the block spilled to edgeTile (row stride `width`
+// floats) into C (row stride ldc), added to what C holds when `accumulate`.
+// @ts-ignore: decorator
+@inline
+function storeEdge(c: usize, ldc: i32, rows: i32, cols: i32, width: i32, accumulate: bool): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const to = c + (<usize>(r * ldc + j) << 2);
+      const value = load<f32>(edgeTile + (<usize>(r * width + j) << 2));
+      store<f32>(to, accumulate ? load<f32>(to) + value : value);
+    }
+  }
+}
+
 // One 4×8 tile of C (row stride ldc floats) = packed A panel · packed B panel,
 // over k steps; stores `rows`×`cols` of it, adding into C when `accumulate`.
 // With `resume`, the sums start from a partial tile at `partial` (row stride 8)
@@ -140,17 +163,8 @@ function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, rows: i32, cols: i
     return;
   }
   // Edge tile: spill, then store only the rows and columns that exist.
-  v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
-  v128.store(edgeTile, c10, 32); v128.store(edgeTile, c11, 48);
-  v128.store(edgeTile, c20, 64); v128.store(edgeTile, c21, 80);
-  v128.store(edgeTile, c30, 96); v128.store(edgeTile, c31, 112);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) {
-      const to = c + (<usize>(r * ldc + j) << 2);
-      const value = load<f32>(edgeTile + (<usize>(r * TILE_COLS + j) << 2));
-      store<f32>(to, accumulate ? load<f32>(to) + value : value);
-    }
-  }
+  store8(edgeTile, c00, c01, c10, c11, c20, c21, c30, c31);
+  storeEdge(c, ldc, rows, cols, TILE_COLS, accumulate);
 }
 
 /** Steps of k per block: a block's slices of one B panel (8 KB) and one A panel (4 KB) stay in L1 together. */
@@ -230,10 +244,7 @@ function tileInPlace(w0: usize, w1: usize, w2: usize, w3: usize, x: usize, k: i3
     x += 32;
   }
   if (!last) {
-    v128.store(partial, c00); v128.store(partial, c01, 16);
-    v128.store(partial, c10, 32); v128.store(partial, c11, 48);
-    v128.store(partial, c20, 64); v128.store(partial, c21, 80);
-    v128.store(partial, c30, 96); v128.store(partial, c31, 112);
+    store8(partial, c00, c01, c10, c11, c20, c21, c30, c31);
     return;
   }
   // c r v holds C[i + 4v + lane][j + r]: transpose each 4×4 half into rows of C.
@@ -257,15 +268,8 @@ function tileInPlace(w0: usize, w1: usize, w2: usize, w3: usize, x: usize, k: i3
     v128.store(c + 4 * row, r4); v128.store(c + 5 * row, r5); v128.store(c + 6 * row, r6); v128.store(c + 7 * row, r7);
     return;
   }
-  v128.store(edgeTile, r0); v128.store(edgeTile, r1, 16); v128.store(edgeTile, r2, 32); v128.store(edgeTile, r3, 48);
-  v128.store(edgeTile, r4, 64); v128.store(edgeTile, r5, 80); v128.store(edgeTile, r6, 96); v128.store(edgeTile, r7, 112);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) {
-      const to = c + (<usize>(r * ldc + j) << 2);
-      const value = load<f32>(edgeTile + (<usize>(r * 4 + j) << 2));
-      store<f32>(to, accumulate ? load<f32>(to) + value : value);
-    }
-  }
+  store8(edgeTile, r0, r1, r2, r3, r4, r5, r6, r7);
+  storeEdge(c, ldc, rows, cols, 4, accumulate);
 }
 
 /** c (m×n) = a (m×k) · bᵀ with b (n×k) read in place, or += with accumulate; packedA (⌈m/8⌉·8·k floats) and partial are scratch, packedB is unused. */
